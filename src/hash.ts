@@ -1,0 +1,46 @@
+// Seeded hashing of keys that have been reduced to one or two 32-bit words.
+//
+// Every numeric key kind is first turned into its bit pattern (int32 and uint32: one word; float64 and bigint64:
+// two words, low then high), so the table hashes and compares words and never looks at the JS value again.
+// The mixer is MurmurHash3 x86_32 over those words: seeded, full avalanche (fmix32 at the end), and invertible
+// for a known seed, which is exactly what the hash-flooding experiment needs to craft colliding keys.
+
+import { getRandomValues } from 'node:crypto';
+
+const c1 = 0xcc9e2d51;
+const c2 = 0x1b873593;
+
+/** MurmurHash3's body step for one 32-bit block. */
+function mixBlock(h: number, k: number): number {
+  k = Math.imul(k, c1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, c2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** MurmurHash3's finalizer: every input bit affects every output bit. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Hash of a one-word key (int32, uint32): MurmurHash3 x86_32 of its 4 bytes. Returns an unsigned 32-bit value. */
+export function hash1(w0: number, seed: number): number {
+  return fmix32(mixBlock(seed, w0) ^ 4);
+}
+
+/** Hash of a two-word key (float64, bigint64 bit patterns): MurmurHash3 x86_32 of its 8 bytes. */
+export function hash2(w0: number, w1: number, seed: number): number {
+  return fmix32(mixBlock(mixBlock(seed, w0), w1) ^ 8);
+}
+
+/** A fresh random 32-bit seed from the operating system's CSPRNG (Go: fastrand for h.hash0). */
+export function randomSeed(): number {
+  return getRandomValues(new Uint32Array(1))[0]!;
+}

@@ -1,0 +1,8 @@
+// hmap: the Go runtime's map (buckets of 8 with tophash bytes, overflow chains, load factor 6.5, incremental
+// evacuation, same-size growth, per-map random seed) for Node.js, with its entries in ArrayBuffers.
+
+export { HashMap, HashMapIterator } from './map.js';
+export type { HashMapOptions, HashMapStats, HashMapConstructor } from './map.js';
+export type { KeyKind, ValueKind, KeyType, ValueType } from './kinds/kinds.js';
+export type { GrowthMode } from './table/hmap.js';
+export { InvariantError } from './table/verify.js';

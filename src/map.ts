@@ -1,0 +1,405 @@
+// HashMap: the typed, Map-compatible API over the raw table (hashbrown's split: table/ knows layout and
+// probing, this file knows JS values). Each key kind is its own subclass, so the hot methods' key handling
+// (check, words, hash) is monomorphic per kind instead of branching on the kind on every call.
+
+import { hash1, hash2 } from './hash.js';
+import {
+  KeyKind,
+  KeyType,
+  ValueKind,
+  ValueType,
+  VK_BIGINT64,
+  VK_FLOAT64,
+  VK_INT32,
+  VK_UINT32,
+  bigint64Words,
+  describe,
+  float64Words,
+  isBigInt64,
+  isInt32,
+  isUint32,
+  keyKinds,
+  rejectKind,
+  scratchHigh,
+  valueKindCode,
+  valueKinds,
+  wordsOf,
+} from './kinds/kinds.js';
+import { mapaccess } from './table/access.js';
+import { mapassign } from './table/assign.js';
+import { mapdelete } from './table/delete.js';
+import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
+import { MapIter, mapiternext } from './table/iterate.js';
+import { Layout, Segment, bucketCnt } from './table/layout.js';
+import { verify } from './table/verify.js';
+
+export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKind = ValueKind> {
+  /** Key kind: 'int32' | 'uint32' | 'float64' | 'bigint64'. */
+  key: KN;
+  /** Value kind: a key kind, or 'any' for any JS value (held in a side array). */
+  value: VN;
+  /** Entries to hold before the first growth, like Go's make(map, n). Default 0. */
+  capacity?: number;
+  /** Fixed 32-bit hash seed for reproducible layouts (tests, experiments). Default: random, re-drawn when the map empties. */
+  seed?: number;
+  /** Average entries per bucket that triggers doubling. Default 6.5 (Go's). For experiments. */
+  loadFactor?: number;
+  /** 'incremental' (default) or 'all-at-once': evacuate the whole table inside the growing call. For experiments. */
+  growth?: GrowthMode;
+}
+
+export interface HashMapStats {
+  /** Entries. */
+  count: number;
+  /** log2 of the main bucket count. */
+  B: number;
+  /** Main buckets, 2^B. */
+  buckets: number;
+  /** Overflow buckets in use, old array included while growing. */
+  overflowBuckets: number;
+  /** count / buckets. */
+  loadFactor: number;
+  growing: boolean;
+  sameSizeGrow: boolean;
+  /** Buckets of the old array while growing, else 0. */
+  oldBuckets: number;
+  /** Old buckets evacuated so far in the current growth. */
+  evacuated: number;
+  /** Every ArrayBuffer byte the map holds. */
+  bytes: number;
+}
+
+const optionNames = ['key', 'value', 'capacity', 'seed', 'loadFactor', 'growth'];
+const construct = Symbol('hmap.construct');
+
+interface Config {
+  keyKind: KeyKind;
+  valueKind: ValueKind;
+  h: Hmap;
+}
+
+function validateOptions(options: unknown): Config {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`hmap: options must be an object like { key: 'int32', value: 'float64' }, got ${describe(options)}`);
+  }
+  const o = options as Record<string, unknown>;
+  for (const name of Object.keys(o)) {
+    if (!optionNames.includes(name)) {
+      throw new TypeError(`hmap: unknown option ${JSON.stringify(name)}; options are ${optionNames.join(', ')}`);
+    }
+  }
+  if (!keyKinds.includes(o.key as KeyKind)) {
+    throw new TypeError(`hmap: option key must be one of ${keyKinds.join(', ')}, got ${describe(o.key)}`);
+  }
+  if (!valueKinds.includes(o.value as ValueKind)) {
+    throw new TypeError(`hmap: option value must be one of ${valueKinds.join(', ')}, got ${describe(o.value)}`);
+  }
+  const capacity = o.capacity ?? 0;
+  if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 0) {
+    throw new RangeError(`hmap: option capacity must be a non-negative safe integer, got ${describe(o.capacity)}`);
+  }
+  if (o.seed !== undefined && !isUint32(o.seed)) {
+    throw new RangeError(`hmap: option seed must be an integer in [0, 4294967295], got ${describe(o.seed)}`);
+  }
+  const loadFactor = o.loadFactor ?? 6.5;
+  if (typeof loadFactor !== 'number' || !(loadFactor >= 0.5 && loadFactor <= 64)) {
+    throw new RangeError(`hmap: option loadFactor must be a number in [0.5, 64], got ${describe(o.loadFactor)}`);
+  }
+  const growth = o.growth ?? 'incremental';
+  if (!growthModes.includes(growth as GrowthMode)) {
+    throw new TypeError(`hmap: option growth must be one of ${growthModes.join(', ')}, got ${describe(o.growth)}`);
+  }
+  const keyKind = o.key as KeyKind;
+  const valueKind = o.value as ValueKind;
+  const layout = new Layout(wordsOf(keyKind), wordsOf(valueKind), valueKind === 'any');
+  const h = new Hmap({ layout, hint: capacity, seed: o.seed as number | undefined, loadFactor, growth: growth as GrowthMode });
+  return { keyKind, valueKind, h };
+}
+
+type IterMode = 0 | 1 | 2; // keys, values, entries
+
+/** Iterator over a HashMap (keys, values or entries); also iterable, like Map's iterators. */
+export class HashMapIterator<T> implements IterableIterator<T> {
+  private readonly map: HashMapImpl<unknown, unknown>;
+  private readonly it: MapIter;
+  private readonly mode: IterMode;
+
+  /** @internal */
+  constructor(map: HashMapImpl<unknown, unknown>, mode: IterMode) {
+    this.map = map;
+    this.it = new MapIter(map._h);
+    this.mode = mode;
+  }
+
+  next(): IteratorResult<T> {
+    const it = this.it;
+    if (!mapiternext(it)) return { value: undefined, done: true };
+    const m = this.map;
+    let value: unknown;
+    if (this.mode === 0) value = m._keyAt(it.seg, it.slot);
+    else if (this.mode === 1) value = m._valueAt(it.seg, it.slot);
+    else value = [m._keyAt(it.seg, it.slot), m._valueAt(it.seg, it.slot)];
+    return { value: value as T, done: false };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'HashMap Iterator';
+  }
+}
+
+/**
+ * The implementation class. Use it through `HashMap`, whose constructor picks the subclass for the key kind.
+ */
+export abstract class HashMapImpl<K, V> {
+  /** @internal */ readonly _h!: Hmap;
+  /** @internal */ readonly _keyKind!: KeyKind;
+  /** @internal */ readonly _valueKind!: ValueKind;
+  /** @internal */ readonly _vk!: number;
+  /** @internal Words of the key being processed (set by _key). */ _w0 = 0;
+  /** @internal */ _w1 = 0;
+
+  constructor(options: HashMapOptions | Config, internal?: typeof construct) {
+    if (internal !== construct) {
+      // `new HashMap(options)`: validate, then build the subclass for this key kind instead.
+      const c = validateOptions(options);
+      return new subclassFor[c.keyKind](c, construct) as unknown as HashMapImpl<K, V>;
+    }
+    const cfg = options as Config;
+    this._h = cfg.h;
+    this._keyKind = cfg.keyKind;
+    this._valueKind = cfg.valueKind;
+    this._vk = valueKindCode(cfg.valueKind);
+  }
+
+  /** @internal Checks the key, leaves its words in _w0/_w1 and returns its hash. Throws on a bad key. */
+  abstract _key(key: unknown): number;
+  /** @internal Reads the key stored in slot `slot` of `seg`. */
+  abstract _keyAt(seg: Segment, slot: number): K;
+
+  /** @internal Throws if the value is outside the value kind. */
+  _checkValue(value: unknown): void {
+    switch (this._vk) {
+      case VK_INT32:
+        if (!isInt32(value)) rejectKind('int32', 'value', value);
+        return;
+      case VK_UINT32:
+        if (!isUint32(value)) rejectKind('uint32', 'value', value);
+        return;
+      case VK_FLOAT64:
+        if (typeof value !== 'number') rejectKind('float64', 'value', value);
+        return;
+      case VK_BIGINT64:
+        if (!isBigInt64(value)) rejectKind('bigint64', 'value', value);
+        return;
+    }
+  }
+
+  /** @internal Reads the value in slot `slot` of `seg`. */
+  _valueAt(seg: Segment, slot: number): V {
+    const layout = this._h.layout;
+    const w = (slot >>> 3) * layout.bw + layout.voff + (slot & (bucketCnt - 1)) * layout.vw;
+    switch (this._vk) {
+      case VK_INT32:
+        return seg.i32[w] as V;
+      case VK_UINT32:
+        return (seg.i32[w]! >>> 0) as V;
+      case VK_FLOAT64:
+        return seg.f64[w >>> 1] as V;
+      case VK_BIGINT64:
+        return seg.b64[w >>> 1] as V;
+      default:
+        return (seg.side === null ? undefined : seg.side[slot]) as V;
+    }
+  }
+
+  /** @internal Writes an already checked value into slot `slot` of `seg`. */
+  _store(seg: Segment, slot: number, value: unknown): void {
+    const layout = this._h.layout;
+    const w = (slot >>> 3) * layout.bw + layout.voff + (slot & (bucketCnt - 1)) * layout.vw;
+    switch (this._vk) {
+      case VK_INT32:
+      case VK_UINT32:
+        seg.i32[w] = value as number;
+        return;
+      case VK_FLOAT64:
+        seg.f64[w >>> 1] = value as number;
+        return;
+      case VK_BIGINT64:
+        seg.b64[w >>> 1] = value as bigint;
+        return;
+      default:
+        seg.sideValues()[slot] = value;
+    }
+  }
+
+  get size(): number {
+    return this._h.count;
+  }
+
+  get(key: K): V | undefined {
+    const h = this._h;
+    const slot = mapaccess(h, this._key(key), this._w0, this._w1);
+    return slot < 0 ? undefined : this._valueAt(h.hitSeg, slot);
+  }
+
+  has(key: K): boolean {
+    return mapaccess(this._h, this._key(key), this._w0, this._w1) >= 0;
+  }
+
+  set(key: K, value: V): this {
+    const hash = this._key(key);
+    this._checkValue(value);
+    const h = this._h;
+    const slot = mapassign(h, hash, this._w0, this._w1);
+    this._store(h.hitSeg, slot, value);
+    return this;
+  }
+
+  delete(key: K): boolean {
+    return mapdelete(this._h, this._key(key), this._w0, this._w1);
+  }
+
+  clear(): void {
+    this._h.clear();
+  }
+
+  forEach(callback: (value: V, key: K, map: this) => void, thisArg?: unknown): void {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`hmap: forEach callback must be a function, got ${describe(callback)}`);
+    }
+    const it = new MapIter(this._h);
+    while (mapiternext(it)) {
+      callback.call(thisArg, this._valueAt(it.seg, it.slot), this._keyAt(it.seg, it.slot), this);
+    }
+  }
+
+  keys(): HashMapIterator<K> {
+    return new HashMapIterator<K>(this as HashMapImpl<unknown, unknown>, 0);
+  }
+
+  values(): HashMapIterator<V> {
+    return new HashMapIterator<V>(this as HashMapImpl<unknown, unknown>, 1);
+  }
+
+  entries(): HashMapIterator<[K, V]> {
+    return new HashMapIterator<[K, V]>(this as HashMapImpl<unknown, unknown>, 2);
+  }
+
+  [Symbol.iterator](): HashMapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'HashMap';
+  }
+
+  /** The table's shape: buckets, overflow, growth progress and bytes held. */
+  stats(): HashMapStats {
+    const h = this._h;
+    const old = h.oldbuckets;
+    return {
+      count: h.count,
+      B: h.B,
+      buckets: h.buckets.nb,
+      overflowBuckets: h.buckets.novf + (old === null ? 0 : old.novf),
+      loadFactor: h.count / h.buckets.nb,
+      growing: old !== null,
+      sameSizeGrow: h.isSameSizeGrow(),
+      oldBuckets: old === null ? 0 : old.nb,
+      evacuated: old === null ? 0 : h.evacuated,
+      bytes: h.bytes,
+    };
+  }
+
+  /** Checks every invariant of the table (O(n)); throws an InvariantError naming the first one broken. */
+  verify(): void {
+    verify(this._h);
+  }
+}
+
+class Int32KeyMap<V> extends HashMapImpl<number, V> {
+  override _key(key: unknown): number {
+    if (!isInt32(key)) rejectKind('int32', 'key', key);
+    const w0 = key | 0;
+    this._w0 = w0;
+    return hash1(w0, this._h.seed);
+  }
+
+  override _keyAt(seg: Segment, slot: number): number {
+    const layout = this._h.layout;
+    return seg.i32[(slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1))]!;
+  }
+}
+
+class Uint32KeyMap<V> extends HashMapImpl<number, V> {
+  override _key(key: unknown): number {
+    if (!isUint32(key)) rejectKind('uint32', 'key', key);
+    const w0 = key | 0;
+    this._w0 = w0;
+    return hash1(w0, this._h.seed);
+  }
+
+  override _keyAt(seg: Segment, slot: number): number {
+    const layout = this._h.layout;
+    return seg.i32[(slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1))]! >>> 0;
+  }
+}
+
+class Float64KeyMap<V> extends HashMapImpl<number, V> {
+  override _key(key: unknown): number {
+    if (typeof key !== 'number') rejectKind('float64', 'key', key);
+    const w0 = float64Words(key);
+    const w1 = scratchHigh();
+    this._w0 = w0;
+    this._w1 = w1;
+    return hash2(w0, w1, this._h.seed);
+  }
+
+  override _keyAt(seg: Segment, slot: number): number {
+    const layout = this._h.layout;
+    return seg.f64[((slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1)) * 2) >>> 1]!;
+  }
+}
+
+class BigInt64KeyMap<V> extends HashMapImpl<bigint, V> {
+  override _key(key: unknown): number {
+    if (!isBigInt64(key)) rejectKind('bigint64', 'key', key);
+    const w0 = bigint64Words(key);
+    const w1 = scratchHigh();
+    this._w0 = w0;
+    this._w1 = w1;
+    return hash2(w0, w1, this._h.seed);
+  }
+
+  override _keyAt(seg: Segment, slot: number): bigint {
+    const layout = this._h.layout;
+    return seg.b64[((slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1)) * 2) >>> 1]!;
+  }
+}
+
+const subclassFor: Record<KeyKind, new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>> = {
+  int32: Int32KeyMap,
+  uint32: Uint32KeyMap,
+  float64: Float64KeyMap,
+  bigint64: BigInt64KeyMap,
+};
+
+/** A hash map with Go's runtime map design, entries off the JS heap. See the README for semantics. */
+export type HashMap<K, V> = HashMapImpl<K, V>;
+
+export interface HashMapConstructor {
+  /**
+   * Creates an empty map for the given key and value kinds. K and V are inferred from the kinds; for
+   * value 'any', pass V explicitly to narrow it: `new HashMap<'int32', 'any', Foo>({ key: 'int32', value: 'any' })`.
+   */
+  new <KN extends KeyKind, VN extends ValueKind, V extends ValueType<VN> = ValueType<VN>>(
+    options: HashMapOptions<KN, VN>,
+  ): HashMap<KeyType<KN>, V>;
+  readonly prototype: HashMap<unknown, unknown>;
+}
+
+export const HashMap = HashMapImpl as unknown as HashMapConstructor;

@@ -1,0 +1,82 @@
+// Insert or update (Go: mapassign).
+
+import { hashGrow, growWork, newoverflow } from './grow.js';
+import { Hmap } from './hmap.js';
+import { bucketCnt, emptyRest, isEmpty, overflowLink, tophash } from './layout.js';
+
+/**
+ * Finds or inserts the key (hash, w0, w1) and returns its slot in h.hitSeg; the caller writes the value there.
+ * h.inserted tells whether the key is new. The caller must have validated key and value: nothing here fails
+ * on user input, so a rejected set leaves the map untouched.
+ */
+export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number {
+  const top = tophash(hash);
+  for (;;) {
+    const t = h.buckets;
+    const bucket = hash & t.mask;
+    if (h.oldbuckets !== null) growWork(h, bucket);
+    const layout = t.layout;
+    const bw = layout.bw;
+    const kw = layout.kw;
+
+    // First free slot seen on the way, as (segment index, local bucket, i); insSeg < 0: none.
+    let insSeg = -1;
+    let insLb = 0;
+    let insI = 0;
+    let segIdx = bucket >>> t.mainShift;
+    let lb = bucket & t.mainMask;
+    let gid = bucket;
+    search: for (;;) {
+      const seg = t.segs[segIdx]!;
+      const u8 = seg.u8;
+      const i32 = seg.i32;
+      const wb = lb * bw;
+      const tb = wb << 2;
+      for (let i = 0; i < bucketCnt; i++) {
+        const th = u8[tb + i]!;
+        if (th !== top) {
+          if (insSeg < 0 && isEmpty(th)) {
+            insSeg = segIdx;
+            insLb = lb;
+            insI = i;
+          }
+          if (th === emptyRest) break search;
+          continue;
+        }
+        const k = wb + 2 + i * kw;
+        if (i32[k] === w0 && (kw === 1 || i32[k + 1] === w1)) {
+          h.hitSeg = seg;
+          h.inserted = false;
+          return (lb << 3) | i;
+        }
+      }
+      if (u8[tb + bucketCnt - 1] !== overflowLink) break;
+      gid = i32[wb + layout.linkOff]!;
+      const o = gid - t.nb;
+      segIdx = t.nMainSegs + (o >>> t.chunkShift);
+      lb = o & t.chunkMask;
+    }
+
+    // Not found. Growing invalidates everything above, so start over in the new table.
+    if (h.oldbuckets === null && (h.overLoadFactor(h.count + 1, h.B) || h.tooManyOverflowBuckets())) {
+      hashGrow(h);
+      continue;
+    }
+    if (insSeg < 0) {
+      // Every slot of the chain is full: gid is its last bucket. Chain a new one.
+      const ovf = newoverflow(h, t, gid);
+      insSeg = t.nMainSegs + ((ovf - t.nb) >>> t.chunkShift);
+      insLb = (ovf - t.nb) & t.chunkMask;
+      insI = 1;
+    }
+    const seg = t.segs[insSeg]!;
+    const k = insLb * bw + 2 + insI * kw;
+    seg.u8[((insLb * bw) << 2) + insI] = top;
+    seg.i32[k] = w0;
+    if (kw === 2) seg.i32[k + 1] = w1;
+    h.count++;
+    h.hitSeg = seg;
+    h.inserted = true;
+    return (insLb << 3) | insI;
+  }
+}

@@ -1,0 +1,126 @@
+// Growth (Go: hashGrow, growWork, evacuate, advanceEvacuationMark, newoverflow).
+//
+// A growth allocates the new bucket array and nothing else. The entries move later, a bucket chain at a time:
+// every write that lands on bucket b while the map grows first evacuates old bucket b & oldmask, then one more
+// (the lowest not yet evacuated, nevacuate). Old chain i splits into new bucket i (X) and i + 2^oldB (Y) by hash
+// bit oldB; a same-size growth copies chain i into new bucket i, re-packed with no holes. When nevacuate reaches
+// the old bucket count the old array is dropped. No operation touches more than two old chains plus at most 1024
+// evacuation marks.
+
+import { Hmap, evacuated, keyWord, moveSlot, sameSizeGrow, topByte } from './hmap.js';
+import { Table, bucketCnt, evacuatedEmpty, evacuatedX, isEmpty, minTopHash, overflowLink } from './layout.js';
+
+/** Starts a growth: doubling when over the load factor, otherwise same-size (too many overflow buckets). */
+export function hashGrow(h: Hmap): void {
+  let bigger = 1;
+  if (!h.overLoadFactor(h.count + 1, h.B)) {
+    bigger = 0;
+    h.flags |= sameSizeGrow;
+    h.sameSizeGrowths++;
+  } else {
+    h.doublings++;
+  }
+  const newbuckets = new Table(h.layout, h.B + bigger);
+  h.B += bigger;
+  h.oldbuckets = h.buckets;
+  h.buckets = newbuckets;
+  h.nevacuate = 0;
+  h.noverflow = 0;
+  h.evacuated = 0;
+  if (!h.incremental) {
+    // Ablation for the lab: the stop-the-world growth that Go avoids.
+    while (h.oldbuckets !== null) evacuate(h, h.nevacuate);
+  }
+}
+
+/** Evacuates the old bucket that new bucket `bucket` draws from, plus one more to make progress. */
+export function growWork(h: Hmap, bucket: number): void {
+  evacuate(h, bucket & h.oldbuckets!.mask);
+  if (h.oldbuckets !== null) evacuate(h, h.nevacuate);
+}
+
+/**
+ * Takes a new overflow bucket for the full last bucket `gid` of a chain in t: slot 7's entry moves to the new
+ * bucket's slot 0 and slot 7 becomes the link. Returns the new bucket's id; its first free slot is 1.
+ */
+export function newoverflow(h: Hmap, t: Table, gid: number): number {
+  const layout = t.layout;
+  const ovf = t.allocOverflow();
+  const seg = t.seg(gid);
+  const lb = t.local(gid);
+  const last = bucketCnt - 1;
+  const top = seg.u8[topByte(layout, lb, last)]!;
+  if (top < minTopHash) throw new Error(`hmap: bad map state: spilling slot with tophash ${top}`);
+  moveSlot(layout, seg, lb, last, t.seg(ovf), t.local(ovf), 0, top);
+  seg.u8[topByte(layout, lb, last)] = overflowLink;
+  seg.i32[keyWord(layout, lb, last)] = ovf;
+  if (seg.side !== null) seg.side[lb * bucketCnt + last] = undefined;
+  h.incrnoverflow();
+  return ovf;
+}
+
+/** Moves every entry of old chain `oldbucket` into the new table (Go: evacuate). */
+export function evacuate(h: Hmap, oldbucket: number): void {
+  const old = h.oldbuckets!;
+  const nt = h.buckets;
+  const layout = old.layout;
+  const newbit = old.nb;
+  if (!evacuated(old, oldbucket)) {
+    const same = h.isSameSizeGrow();
+    // X and Y destinations: bucket id and next free slot.
+    let xb = oldbucket;
+    let xi = 0;
+    let yb = oldbucket + newbit;
+    let yi = 0;
+    let gid = oldbucket;
+    for (;;) {
+      const seg = old.seg(gid);
+      const lb = old.local(gid);
+      const u8 = seg.u8;
+      const tb = topByte(layout, lb, 0);
+      for (let i = 0; i < bucketCnt; i++) {
+        const top = u8[tb + i]!;
+        if (top === overflowLink) continue; // slot 7 keeps the link: iterators may still walk this chain
+        if (isEmpty(top)) {
+          u8[tb + i] = evacuatedEmpty;
+          continue;
+        }
+        if (top < minTopHash) throw new Error(`hmap: bad map state: tophash ${top} in an unevacuated bucket`);
+        const useY = !same && (h.hashAt(seg, keyWord(layout, lb, i)) & newbit) !== 0;
+        u8[tb + i] = evacuatedX + (useY ? 1 : 0);
+        if (useY) {
+          if (yi === bucketCnt) {
+            yb = newoverflow(h, nt, yb);
+            yi = 1;
+          }
+          moveSlot(layout, seg, lb, i, nt.seg(yb), nt.local(yb), yi, top);
+          yi++;
+        } else {
+          if (xi === bucketCnt) {
+            xb = newoverflow(h, nt, xb);
+            xi = 1;
+          }
+          moveSlot(layout, seg, lb, i, nt.seg(xb), nt.local(xb), xi, top);
+          xi++;
+        }
+      }
+      if (u8[tb + bucketCnt - 1] !== overflowLink) break;
+      gid = seg.i32[keyWord(layout, lb, bucketCnt - 1)]!;
+    }
+    h.evacuated++;
+  }
+  if (oldbucket === h.nevacuate) advanceEvacuationMark(h, newbit);
+}
+
+/** Moves nevacuate past evacuated buckets (at most 1024, for O(1) work); ends the growth when all are done. */
+export function advanceEvacuationMark(h: Hmap, newbit: number): void {
+  h.nevacuate++;
+  const stop = Math.min(h.nevacuate + 1024, newbit);
+  const old = h.oldbuckets!;
+  while (h.nevacuate !== stop && evacuated(old, h.nevacuate)) h.nevacuate++;
+  if (h.nevacuate === newbit) {
+    // Growth is done: drop the old array. Iterators that still walk it hold their own reference.
+    h.oldbuckets = null;
+    h.flags &= ~sameSizeGrow;
+  }
+}

@@ -1,0 +1,194 @@
+// The map header (Go's hmap) and the small helpers every operation shares.
+//
+// Invariants (checked by verify.ts):
+// - count is the number of live entries: those in `buckets` plus those in unevacuated `oldbuckets` chains.
+// - While growing (oldbuckets !== null), old bucket i is either evacuated (every slot of its chain is in an
+//   evacuated* state or is the link) or untouched; all old buckets below nevacuate are evacuated. A key lives in
+//   exactly one place: an unevacuated old chain or the new table, never both.
+// - New bucket b is written only after old bucket b & oldmask has been evacuated (growWork runs first).
+// - In a chain, a slot marked emptyRest is followed only by emptyRest slots, up to the end of the chain.
+// - Only slot 7 may hold overflowLink; a bucket has a next bucket iff its slot 7 is the link.
+
+import { hash1, hash2, randomSeed } from '../hash.js';
+import { Layout, Segment, Table, bucketCnt, evacuatedEmpty, emptyOne } from './layout.js';
+
+// Header flags (Go's values; iterator flags are not needed: old keys are never cleared, see evacuate).
+export const sameSizeGrow = 8;
+
+export const growthModes = ['incremental', 'all-at-once'] as const;
+export type GrowthMode = (typeof growthModes)[number];
+
+export interface HmapConfig {
+  layout: Layout;
+  /** Entries the map must hold before its first doubling (Go: make(map, hint)). */
+  hint: number;
+  /** Fixed seed, or undefined for a random one re-drawn whenever the map empties. */
+  seed: number | undefined;
+  loadFactor: number;
+  growth: GrowthMode;
+}
+
+export class Hmap {
+  count = 0;
+  B: number;
+  seed: number;
+  buckets: Table;
+  oldbuckets: Table | null = null;
+  /** Old buckets below this index are evacuated. */
+  nevacuate = 0;
+  /** Go's approximate overflow-bucket counter: exact below B = 16, sampled at 2^-(B-15) above. */
+  noverflow = 0;
+  flags = 0;
+  /** Old buckets evacuated in the current growth (exact; nevacuate is only a lower bound). */
+  evacuated = 0;
+  /** Bumped by clear(): iterators started before it stop. */
+  clearSeq = 0;
+  /** Growths started: doublings and same-size. */
+  doublings = 0;
+  sameSizeGrowths = 0;
+
+  readonly layout: Layout;
+  readonly loadFactor: number;
+  readonly incremental: boolean;
+  readonly fixedSeed: boolean;
+  readonly initialB: number;
+
+  /** Segment of the slot returned by the last mapaccess / mapassign (a result register, to avoid allocation). */
+  hitSeg: Segment;
+  /** Whether the last mapassign inserted a new key. */
+  inserted = false;
+  /** xorshift state for incrnoverflow's sampling. */
+  private rng: number;
+
+  constructor(cfg: HmapConfig) {
+    this.layout = cfg.layout;
+    this.loadFactor = cfg.loadFactor;
+    this.incremental = cfg.growth === 'incremental';
+    this.fixedSeed = cfg.seed !== undefined;
+    this.seed = cfg.seed ?? randomSeed();
+    this.rng = randomSeed() | 1;
+    let B = 0;
+    while (this.overLoadFactor(cfg.hint, B)) B++;
+    this.initialB = B;
+    this.B = B;
+    this.buckets = new Table(this.layout, B);
+    this.hitSeg = this.buckets.segs[0]!;
+  }
+
+  /** Whether count entries in 2^B buckets exceed the load factor (Go: overLoadFactor). */
+  overLoadFactor(count: number, B: number): boolean {
+    return count > bucketCnt && count > this.loadFactor * 2 ** B;
+  }
+
+  /** Whether there are about as many overflow buckets as main buckets (Go: tooManyOverflowBuckets). */
+  tooManyOverflowBuckets(): boolean {
+    return this.noverflow >= 2 ** Math.min(this.B, 15);
+  }
+
+  /** Go: incrnoverflow. Counts exactly while B < 16, then with probability 2^-(B-15), so 2^15 means ~2^B. */
+  incrnoverflow(): void {
+    if (this.B < 16) {
+      this.noverflow++;
+      return;
+    }
+    let x = this.rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rng = x;
+    if ((x & (2 ** (this.B - 15) - 1)) === 0) this.noverflow++;
+  }
+
+  growing(): boolean {
+    return this.oldbuckets !== null;
+  }
+
+  isSameSizeGrow(): boolean {
+    return (this.flags & sameSizeGrow) !== 0;
+  }
+
+  /** Hash of the key stored at word `kw` of `seg`. */
+  hashAt(seg: Segment, kw: number): number {
+    const i32 = seg.i32;
+    return this.layout.kw === 1 ? hash1(i32[kw]!, this.seed) : hash2(i32[kw]!, i32[kw + 1]!, this.seed);
+  }
+
+  /** A fresh seed when the map empties (Go re-seeds on clear and when count drops to 0). */
+  reseed(): void {
+    if (!this.fixedSeed) this.seed = randomSeed();
+  }
+
+  /** Drops every entry and returns to the initial size (Go: mapclear; the memory is released, not zeroed). */
+  clear(): void {
+    this.count = 0;
+    this.B = this.initialB;
+    this.buckets = new Table(this.layout, this.B);
+    this.oldbuckets = null;
+    this.nevacuate = 0;
+    this.noverflow = 0;
+    this.evacuated = 0;
+    this.flags = 0;
+    this.clearSeq++;
+    this.hitSeg = this.buckets.segs[0]!;
+    this.reseed();
+  }
+
+  get bytes(): number {
+    return this.buckets.bytes + (this.oldbuckets === null ? 0 : this.oldbuckets.bytes);
+  }
+}
+
+/** Word index of slot i's key in local bucket lb. */
+export function keyWord(layout: Layout, lb: number, i: number): number {
+  return lb * layout.bw + 2 + i * layout.kw;
+}
+
+/** Word index of slot i's value in local bucket lb (meaningless when vw is 0). */
+export function valueWord(layout: Layout, lb: number, i: number): number {
+  return lb * layout.bw + layout.voff + i * layout.vw;
+}
+
+/** Byte index of slot i's tophash in local bucket lb. */
+export function topByte(layout: Layout, lb: number, i: number): number {
+  return lb * layout.bw * 4 + i;
+}
+
+/** Whether old main bucket b has been evacuated (Go: evacuated(b)); slot 0 carries the bucket's state. */
+export function evacuated(t: Table, b: number): boolean {
+  const top = t.seg(b).u8[topByte(t.layout, t.local(b), 0)]!;
+  return top > emptyOne && top <= evacuatedEmpty;
+}
+
+/**
+ * Copies slot si of (sseg, slb) into slot di of (dseg, dlb), tophash included. Used by evacuation and by the
+ * overflow spill; the source slot is left as it is.
+ */
+export function moveSlot(
+  layout: Layout,
+  sseg: Segment,
+  slb: number,
+  si: number,
+  dseg: Segment,
+  dlb: number,
+  di: number,
+  top: number,
+): void {
+  dseg.u8[topByte(layout, dlb, di)] = top;
+  const sk = keyWord(layout, slb, si);
+  const dk = keyWord(layout, dlb, di);
+  const s32 = sseg.i32;
+  const d32 = dseg.i32;
+  d32[dk] = s32[sk]!;
+  if (layout.kw === 2) d32[dk + 1] = s32[sk + 1]!;
+  const vw = layout.vw;
+  if (vw !== 0) {
+    const sv = valueWord(layout, slb, si);
+    const dv = valueWord(layout, dlb, di);
+    d32[dv] = s32[sv]!;
+    if (vw === 2) d32[dv + 1] = s32[sv + 1]!;
+  }
+  if (layout.sideValues) {
+    const src = sseg.side;
+    dseg.sideValues()[dlb * bucketCnt + di] = src === null ? undefined : src[slb * bucketCnt + si];
+  }
+}

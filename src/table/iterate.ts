@@ -1,0 +1,140 @@
+// Iteration (Go: mapiterinit, mapiternext).
+//
+// An iterator walks the bucket array that was current when it started, from a random bucket and a random slot
+// offset. If the map grows meanwhile, that array becomes old: its evacuated slots keep their keys (we never
+// clear them), so for each one the iterator looks the key up in the live map and returns the live entry, or
+// nothing if it was deleted. If it started during a growth, for each new bucket whose old bucket is not yet
+// evacuated it reads the old chain and keeps only the keys that belong to this new bucket.
+//
+// The overflow spill (layout.ts) moves slot 7's entry to slot 0 of a new overflow bucket. If the iterator had
+// already seen that entry in slot 7, it skips slot 0 of the next bucket, so the entry is not returned twice.
+
+import { mapaccess } from './access.js';
+import { Hmap, evacuated, keyWord, topByte } from './hmap.js';
+import { Segment, Table, bucketCnt, evacuatedEmpty, evacuatedX, evacuatedY, isEmpty, overflowLink } from './layout.js';
+import { randomSeed } from '../hash.js';
+
+const noCheck = -1;
+
+export class MapIter {
+  readonly h: Hmap;
+  /** Bucket array current at start. */
+  readonly t: Table;
+  readonly B: number;
+  readonly startBucket: number;
+  readonly offset: number;
+  readonly clearSeq: number;
+  /** Next main bucket index to visit. */
+  bucket: number;
+  wrapped = false;
+  /** Table and id of the bucket being walked; gid < 0: none (take the next main bucket). */
+  cur: Table;
+  gid = -1;
+  i = 0;
+  checkBucket = noCheck;
+  /** Slot 7 of the current bucket held an entry when we passed it. */
+  sawLast = false;
+  /** Skip slot 0 of the current bucket: it holds the entry we already saw in the previous bucket's slot 7. */
+  skipFirst = false;
+  done = false;
+
+  /** Result: where the current entry's key and value are. */
+  seg: Segment;
+  slot = 0;
+
+  constructor(h: Hmap) {
+    this.h = h;
+    this.t = h.buckets;
+    this.cur = h.buckets;
+    this.B = h.B;
+    this.clearSeq = h.clearSeq;
+    const r = randomSeed();
+    this.startBucket = r & this.t.mask;
+    this.offset = (r >>> 28) & (bucketCnt - 1);
+    this.bucket = this.startBucket;
+    this.seg = this.t.segs[0]!;
+  }
+}
+
+/** Advances to the next entry; returns false at the end. On true, it.seg / it.slot locate the entry. */
+export function mapiternext(it: MapIter): boolean {
+  const h = it.h;
+  if (it.done) return false;
+  if (h.clearSeq !== it.clearSeq) {
+    it.done = true;
+    return false;
+  }
+  const layout = h.layout;
+  for (;;) {
+    if (it.gid < 0) {
+      if (it.bucket === it.startBucket && it.wrapped) {
+        it.done = true;
+        return false;
+      }
+      const bucket = it.bucket;
+      const old = h.oldbuckets;
+      if (old !== null && it.B === h.B) {
+        // Started during this growth: it.t is the new array (or, for a same-size growth that began before
+        // the iterator, the old one itself). Read the old chain while it is not evacuated.
+        const ob = bucket & old.mask;
+        if (!evacuated(old, ob)) {
+          it.cur = old;
+          it.gid = ob;
+          it.checkBucket = bucket;
+        } else {
+          it.cur = it.t;
+          it.gid = bucket;
+          it.checkBucket = noCheck;
+        }
+      } else {
+        it.cur = it.t;
+        it.gid = bucket;
+        it.checkBucket = noCheck;
+      }
+      it.bucket = bucket + 1 === it.t.nb ? 0 : bucket + 1;
+      if (it.bucket === 0) it.wrapped = true;
+      it.i = 0;
+      it.sawLast = false;
+      it.skipFirst = false;
+    }
+    const t = it.cur;
+    const seg = t.seg(it.gid);
+    const lb = t.local(it.gid);
+    const u8 = seg.u8;
+    const tb = topByte(layout, lb, 0);
+    while (it.i < bucketCnt) {
+      const offi = (it.i + it.offset) & (bucketCnt - 1);
+      it.i++;
+      const top = u8[tb + offi]!;
+      if (isEmpty(top) || top === evacuatedEmpty || top === overflowLink) continue;
+      if (offi === bucketCnt - 1) it.sawLast = true;
+      if (offi === 0 && it.skipFirst) continue;
+      const kw = keyWord(layout, lb, offi);
+      if (it.checkBucket !== noCheck && !h.isSameSizeGrow()) {
+        // Old chain read on behalf of new bucket checkBucket: keep only the keys that will move there.
+        if ((h.hashAt(seg, kw) & it.t.mask) !== it.checkBucket) continue;
+      }
+      if (top !== evacuatedX && top !== evacuatedY) {
+        it.seg = seg;
+        it.slot = (lb << 3) | offi;
+        return true;
+      }
+      // The entry has moved since the iterator started: return the live one, if the key is still there.
+      const i32 = seg.i32;
+      const slot = mapaccess(h, h.hashAt(seg, kw), i32[kw]!, layout.kw === 2 ? i32[kw + 1]! : 0);
+      if (slot < 0) continue;
+      it.seg = h.hitSeg;
+      it.slot = slot;
+      return true;
+    }
+    // End of this bucket: follow the chain.
+    if (u8[tb + bucketCnt - 1] === overflowLink) {
+      it.skipFirst = it.sawLast;
+      it.sawLast = false;
+      it.gid = seg.i32[keyWord(layout, lb, bucketCnt - 1)]!;
+      it.i = 0;
+    } else {
+      it.gid = -1;
+    }
+  }
+}

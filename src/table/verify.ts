@@ -1,0 +1,142 @@
+// verify(): checks every structural invariant of the map and throws on the first violation. O(n); meant for
+// tests (run after every step of the property tests) and for debugging, not for production paths.
+
+import { Hmap, evacuated, keyWord, topByte } from './hmap.js';
+import {
+  Table,
+  bucketCnt,
+  emptyOne,
+  emptyRest,
+  evacuatedEmpty,
+  evacuatedX,
+  evacuatedY,
+  minTopHash,
+  overflowLink,
+  tophash,
+} from './layout.js';
+
+export class InvariantError extends Error {
+  override name = 'InvariantError';
+}
+
+function fail(msg: string): never {
+  throw new InvariantError(`hmap verify: ${msg}`);
+}
+
+interface Walk {
+  live: number;
+  keys: Set<string>;
+}
+
+/** Visits every slot of main bucket b's chain in t; checks links and emptyRest; returns the chain's bucket ids. */
+function chainOf(t: Table, b: number, seen: Uint8Array): number[] {
+  const layout = t.layout;
+  const ids: number[] = [];
+  let gid = b;
+  for (;;) {
+    ids.push(gid);
+    const seg = t.seg(gid);
+    const lb = t.local(gid);
+    for (let i = 0; i < bucketCnt - 1; i++) {
+      if (seg.u8[topByte(layout, lb, i)] === overflowLink) fail(`bucket ${gid} has a link in slot ${i}`);
+    }
+    if (seg.u8[topByte(layout, lb, bucketCnt - 1)] !== overflowLink) return ids;
+    const next = seg.i32[keyWord(layout, lb, bucketCnt - 1)]!;
+    if (next < t.nb || next >= t.nb + t.novf) fail(`bucket ${gid} links to ${next}, not an overflow bucket in use`);
+    const o = next - t.nb;
+    if (seen[o]) fail(`overflow bucket ${next} is linked twice`);
+    seen[o] = 1;
+    gid = next;
+  }
+}
+
+function keyString(h: Hmap, t: Table, gid: number, i: number): string {
+  const seg = t.seg(gid);
+  const k = keyWord(h.layout, t.local(gid), i);
+  return h.layout.kw === 1 ? `${seg.i32[k]}` : `${seg.i32[k]}:${seg.i32[k + 1]}`;
+}
+
+/** Checks one live entry: tophash and home bucket agree with its hash; the key is unique. */
+function checkEntry(h: Hmap, t: Table, home: number, gid: number, i: number, top: number, w: Walk): void {
+  const seg = t.seg(gid);
+  const hash = h.hashAt(seg, keyWord(h.layout, t.local(gid), i));
+  if (tophash(hash) !== top) fail(`bucket ${gid} slot ${i}: tophash ${top}, key hashes to ${tophash(hash)}`);
+  if ((hash & t.mask) !== home) fail(`bucket ${gid} slot ${i}: key belongs in bucket ${hash & t.mask}, found under ${home}`);
+  const ks = keyString(h, t, gid, i);
+  if (w.keys.has(ks)) fail(`key ${ks} is stored twice`);
+  w.keys.add(ks);
+  w.live++;
+}
+
+/** Walks every chain of t. For the old table, `old` is true and unevacuated chains are checked as live. */
+function walkTable(h: Hmap, t: Table, old: boolean, w: Walk): number {
+  const layout = h.layout;
+  const seen = new Uint8Array(t.novf);
+  let evacuatedChains = 0;
+  for (let b = 0; b < t.nb; b++) {
+    const ids = chainOf(t, b, seen);
+    const evac = old && evacuated(t, b);
+    if (evac) evacuatedChains++;
+    if (old && b < h.nevacuate && !evac) fail(`old bucket ${b} is below nevacuate ${h.nevacuate} but not evacuated`);
+    let rest = false;
+    for (const gid of ids) {
+      const seg = t.seg(gid);
+      const lb = t.local(gid);
+      for (let i = 0; i < bucketCnt; i++) {
+        const top = seg.u8[topByte(layout, lb, i)]!;
+        if (top === overflowLink) continue;
+        if (evac) {
+          if (top !== evacuatedX && top !== evacuatedY && top !== evacuatedEmpty) {
+            fail(`old bucket ${b} is evacuated but chain bucket ${gid} slot ${i} has state ${top}`);
+          }
+          continue;
+        }
+        if (top === evacuatedX || top === evacuatedY || top === evacuatedEmpty) {
+          fail(`bucket ${gid} slot ${i} is in evacuated state ${top} in a ${old ? 'unevacuated old' : 'live'} chain`);
+        }
+        if (rest && top !== emptyRest) fail(`bucket ${gid} slot ${i} has state ${top} after an emptyRest`);
+        if (top === emptyRest) {
+          rest = true;
+          continue;
+        }
+        if (top === emptyOne) continue;
+        if (top < minTopHash) fail(`bucket ${gid} slot ${i} has unknown state ${top}`);
+        checkEntry(h, t, b, gid, i, top, w);
+      }
+    }
+    if (old && !evac) {
+      // New buckets fed by an unevacuated old bucket must still be empty (growWork runs before any write).
+      const n = h.buckets;
+      const targets = h.isSameSizeGrow() ? [b] : [b, b + t.nb];
+      for (const nbk of targets) {
+        const s = n.seg(nbk);
+        for (let i = 0; i < bucketCnt; i++) {
+          if (s.u8[topByte(layout, n.local(nbk), i)] !== emptyRest) {
+            fail(`new bucket ${nbk} was written before old bucket ${b} was evacuated`);
+          }
+        }
+      }
+    }
+  }
+  for (let o = 0; o < t.novf; o++) if (!seen[o]) fail(`overflow bucket ${t.nb + o} is allocated but unreachable`);
+  return evacuatedChains;
+}
+
+export function verify(h: Hmap): void {
+  const t = h.buckets;
+  if (t.B !== h.B) fail(`header B ${h.B} but bucket array has 2^${t.B}`);
+  const w: Walk = { live: 0, keys: new Set() };
+  walkTable(h, t, false, w);
+  const old = h.oldbuckets;
+  if (old !== null) {
+    const expectB = h.isSameSizeGrow() ? h.B : h.B - 1;
+    if (old.B !== expectB) fail(`old array has 2^${old.B} buckets, expected 2^${expectB}`);
+    if (h.nevacuate >= old.nb) fail(`growing, but nevacuate ${h.nevacuate} reached ${old.nb}`);
+    const ev = walkTable(h, old, true, w);
+    if (ev !== h.evacuated) fail(`${ev} old buckets are evacuated but the header counts ${h.evacuated}`);
+  } else if (h.isSameSizeGrow()) {
+    fail('sameSizeGrow flag set while not growing');
+  }
+  if (w.live !== h.count) fail(`count is ${h.count} but ${w.live} entries are live`);
+  if (h.B < 16 && h.noverflow !== t.novf) fail(`noverflow ${h.noverflow} but ${t.novf} overflow buckets in use`);
+}
