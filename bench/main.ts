@@ -1,0 +1,299 @@
+// npm run bench: hmap against native Map in the same process, on the same keys.
+//
+// For each size N and value kind (int32 -> int32, int32 -> float64):
+//   insert   N distinct random int32 keys into an empty map (ops/s, tinybench)
+//   get      random lookups of present keys (ops/s)
+//   miss     lookups of absent keys (ops/s)
+//   delete   every key of a full map (ops/s)
+//   latency  every single set() of one insert of N keys timed: p50, p99, p99.9, max (hdr-histogram-js)
+//   memory   bytes per entry: hmap's ArrayBuffer bytes (stats().bytes) and Map's GC heap growth
+// Ratios are hmap / Map: above 1 means hmap is faster (or, for memory, below 1 means hmap is smaller).
+// --huge inserts 1e8 int32 keys into one hmap (Map stops at 16,777,216).
+
+import { Command, Option } from 'commander';
+import * as hdr from 'hdr-histogram-js';
+import { Bench } from 'tinybench';
+import { HashMap } from '../src/index.js';
+import { fmix32 } from '../src/hash.js';
+
+type ValueKind = 'int32' | 'float64';
+type AnyMap = { set(k: number, v: number): unknown; get(k: number): unknown; delete(k: number): boolean; size: number };
+
+interface Row {
+  n: number;
+  value: ValueKind;
+  op: string;
+  map: number;
+  hmap: number;
+  ratio: number;
+  unit: string;
+}
+
+interface LatencyRow {
+  n: number;
+  value: ValueKind;
+  impl: 'Map' | 'hmap';
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+/** N distinct pseudo-random int32 keys: fmix32 is a bijection on 32 bits, so distinct i give distinct keys. */
+function makeKeys(from: number, n: number, salt: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = fmix32((from + i) ^ salt) | 0;
+  return a;
+}
+
+function valueOf(kind: ValueKind, i: number): number {
+  return kind === 'int32' ? i : i + 0.5;
+}
+
+function newHmap(kind: ValueKind): AnyMap {
+  return new HashMap({ key: 'int32', value: kind }) as unknown as AnyMap;
+}
+
+function newMap(): AnyMap {
+  return new Map<number, number>();
+}
+
+function fill(m: AnyMap, keys: Int32Array, kind: ValueKind): void {
+  if (kind === 'int32') for (let i = 0; i < keys.length; i++) m.set(keys[i]!, i);
+  else for (let i = 0; i < keys.length; i++) m.set(keys[i]!, i + 0.5);
+}
+
+let sink = 0;
+
+function lookupAll(m: AnyMap, keys: Int32Array): void {
+  let s = 0;
+  for (let i = 0; i < keys.length; i++) if (m.get(keys[i]!) !== undefined) s++;
+  sink += s;
+}
+
+function deleteAll(m: AnyMap, keys: Int32Array): void {
+  for (let i = 0; i < keys.length; i++) m.delete(keys[i]!);
+}
+
+function iterationsFor(n: number): number {
+  return n >= 1e7 ? 2 : n >= 1e6 ? 4 : 16;
+}
+
+async function throughput(
+  name: string,
+  n: number,
+  ops: number,
+  tasks: Record<'Map' | 'hmap', { fn: () => void; beforeEach?: () => void; afterEach?: () => void }>,
+): Promise<{ map: number; hmap: number }> {
+  const bench = new Bench({ name, time: 0, iterations: iterationsFor(n), warmupIterations: n >= 1e7 ? 0 : 1, warmupTime: 0, throws: true });
+  for (const impl of ['Map', 'hmap'] as const) {
+    const t = tasks[impl];
+    bench.add(impl, t.fn, { beforeEach: t.beforeEach ?? (() => {}), afterEach: () => { t.afterEach?.(); gc(); } });
+  }
+  await bench.run();
+  const res: Record<string, number> = {};
+  for (const task of bench.tasks) {
+    const r = task.result!;
+    // Median run time (ms) of one task call, which performs `ops` operations.
+    res[task.name] = ops / (r.latency.p50! / 1000);
+  }
+  return { map: res['Map']!, hmap: res['hmap']! };
+}
+
+function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): { p50: number; p99: number; p999: number; max: number } {
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  const m = make();
+  const now = performance.now.bind(performance);
+  for (let i = 0; i < keys.length; i++) {
+    const v = valueOf(kind, i);
+    const t0 = now();
+    m.set(keys[i]!, v);
+    const dt = now() - t0;
+    h.recordValue(Math.max(1, Math.round(dt * 1e6)));
+  }
+  const r = {
+    p50: h.getValueAtPercentile(50),
+    p99: h.getValueAtPercentile(99),
+    p999: h.getValueAtPercentile(99.9),
+    max: h.maxValue,
+  };
+  h.destroy();
+  return r;
+}
+
+function heapBytesPerEntry(keys: Int32Array, kind: ValueKind): number {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const m = newMap();
+  fill(m, keys, kind);
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  sink += m.size;
+  return (after - before) / keys.length;
+}
+
+function hmapBytesPerEntry(keys: Int32Array, kind: ValueKind): { stats: number; arrayBuffers: number } {
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  const m = new HashMap({ key: 'int32', value: kind });
+  fill(m as unknown as AnyMap, keys, kind);
+  gc();
+  const after = process.memoryUsage().arrayBuffers;
+  return { stats: m.stats().bytes / keys.length, arrayBuffers: (after - before) / keys.length };
+}
+
+function fmtRate(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M/s` : `${(x / 1e3).toFixed(1)}K/s`;
+}
+
+function fmtNs(ns: number): string {
+  return ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} us` : `${ns} ns`;
+}
+
+function fmtN(n: number): string {
+  return n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}e6`.replace('10e6', '1e7').replace('100e6', '1e8') : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}e3`.replace('100e3', '1e5').replace('10e3', '1e4') : String(n);
+}
+
+async function runSize(n: number, kinds: ValueKind[], only: Set<string>, rows: Row[], lat: LatencyRow[], log: (s: string) => void): Promise<void> {
+  const keys = makeKeys(0, n, 0x5bd1e995);
+  const misses = makeKeys(n, n, 0x5bd1e995);
+  const lookups = Math.min(n, 1_000_000);
+  const hitOrder = new Int32Array(lookups);
+  for (let i = 0; i < lookups; i++) hitOrder[i] = keys[fmix32(i ^ 0x27d4eb2f) % n]!;
+  const missOrder = misses.subarray(0, lookups);
+
+  for (const kind of kinds) {
+    const tag = `N=${fmtN(n)} int32->${kind}`;
+    if (only.has('insert')) {
+      log(`${tag}: insert`);
+      let m: AnyMap = newMap();
+      const r = await throughput('insert', n, n, {
+        Map: { beforeEach: () => { m = newMap(); }, fn: () => fill(m, keys, kind), afterEach: () => { m = newMap(); } },
+        hmap: { beforeEach: () => { m = newHmap(kind); }, fn: () => fill(m, keys, kind), afterEach: () => { m = newMap(); } },
+      });
+      rows.push({ n, value: kind, op: 'insert', map: r.map, hmap: r.hmap, ratio: r.hmap / r.map, unit: 'ops/s' });
+    }
+    if (only.has('get') || only.has('miss')) {
+      const full: Record<'Map' | 'hmap', AnyMap> = { Map: newMap(), hmap: newHmap(kind) };
+      fill(full.Map, keys, kind);
+      fill(full.hmap, keys, kind);
+      for (const [op, order] of [['get', hitOrder], ['miss', missOrder]] as const) {
+        if (!only.has(op)) continue;
+        log(`${tag}: ${op}`);
+        const r = await throughput(op, n, lookups, {
+          Map: { fn: () => lookupAll(full.Map, order) },
+          hmap: { fn: () => lookupAll(full.hmap, order) },
+        });
+        rows.push({ n, value: kind, op: op === 'get' ? 'get hit' : 'get miss', map: r.map, hmap: r.hmap, ratio: r.hmap / r.map, unit: 'ops/s' });
+      }
+    }
+    gc();
+    if (only.has('delete')) {
+      log(`${tag}: delete`);
+      let m: AnyMap = newMap();
+      const r = await throughput('delete', n, n, {
+        Map: { beforeEach: () => { m = newMap(); fill(m, keys, kind); }, fn: () => deleteAll(m, keys), afterEach: () => { m = newMap(); } },
+        hmap: { beforeEach: () => { m = newHmap(kind); fill(m, keys, kind); }, fn: () => deleteAll(m, keys), afterEach: () => { m = newMap(); } },
+      });
+      rows.push({ n, value: kind, op: 'delete', map: r.map, hmap: r.hmap, ratio: r.hmap / r.map, unit: 'ops/s' });
+    }
+    if (only.has('latency')) {
+      log(`${tag}: latency`);
+      for (const impl of ['Map', 'hmap'] as const) {
+        gc();
+        const r = latency(kind, keys, impl === 'Map' ? newMap : () => newHmap(kind));
+        lat.push({ n, value: kind, impl, ...r });
+      }
+    }
+    if (only.has('memory')) {
+      log(`${tag}: memory`);
+      const mapB = heapBytesPerEntry(keys, kind);
+      const hm = hmapBytesPerEntry(keys, kind);
+      rows.push({ n, value: kind, op: 'bytes/entry', map: mapB, hmap: hm.stats, ratio: hm.stats / mapB, unit: 'bytes' });
+    }
+    gc();
+  }
+}
+
+function huge(log: (s: string) => void): void {
+  const n = 1e8;
+  log(`huge: inserting ${n} int32 -> int32 keys into one hmap`);
+  const m = new HashMap({ key: 'int32', value: 'int32' });
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const k = fmix32(i ^ 0x5bd1e995) | 0;
+    const s = performance.now();
+    m.set(k, i);
+    h.recordValue(Math.max(1, Math.round((performance.now() - s) * 1e6)));
+  }
+  const secs = (performance.now() - t0) / 1000;
+  let ok = 0;
+  for (let i = 0; i < n; i += 997) if (m.get(fmix32(i ^ 0x5bd1e995) | 0) === i) ok++;
+  const st = m.stats();
+  console.log(`\nhuge: ${st.count} entries in ${secs.toFixed(1)} s (timed per op), spot-checked ${ok} of ${Math.ceil(n / 997)} keys`);
+  console.log(`huge: set latency p50 ${fmtNs(h.getValueAtPercentile(50))}, p99 ${fmtNs(h.getValueAtPercentile(99))}, p99.9 ${fmtNs(h.getValueAtPercentile(99.9))}, max ${fmtNs(h.maxValue)}`);
+  console.log(`huge: ${(st.bytes / st.count).toFixed(2)} bytes/entry, B=${st.B}, ${st.overflowBuckets} overflow buckets`);
+  h.destroy();
+  log('huge: filling a native Map until it refuses');
+  const ref = new Map<number, number>();
+  try {
+    for (let i = 0; i < n; i++) ref.set(i, i);
+    console.log(`huge: Map accepted ${ref.size} entries`);
+  } catch (e) {
+    console.log(`huge: Map threw at ${ref.size} entries: ${(e as Error).name}: ${(e as Error).message}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('npm run bench --')
+    .description('hmap vs native Map: throughput, latency percentiles and bytes per entry on int32 keys')
+    .option('--sizes <list>', 'comma-separated map sizes', '1e5,1e6,1e7')
+    .addOption(new Option('--only <ops>', 'comma-separated subset of: insert,get,miss,delete,latency,memory').default('insert,get,miss,delete,latency,memory'))
+    .addOption(new Option('--values <kinds>', 'comma-separated value kinds').default('int32,float64'))
+    .option('--huge', 'also insert 1e8 keys into one hmap (needs ~3 GB and a few minutes)', false)
+    .option('--json', 'print the results as JSON instead of tables', false)
+    .option('--quiet', 'no progress lines', false);
+  program.parse(process.argv);
+  const opts = program.opts<{ sizes: string; only: string; values: string; huge: boolean; json: boolean; quiet: boolean }>();
+  const sizes = opts.sizes.split(',').map((s) => Number(s));
+  for (const s of sizes) if (!Number.isSafeInteger(s) || s < 1) program.error(`--sizes: ${JSON.stringify(s)} is not a positive integer`);
+  const only = new Set(opts.only.split(','));
+  for (const o of only) if (!['insert', 'get', 'miss', 'delete', 'latency', 'memory'].includes(o)) program.error(`--only: unknown op ${o}`);
+  const kinds = opts.values.split(',') as ValueKind[];
+  for (const k of kinds) if (k !== 'int32' && k !== 'float64') program.error(`--values: ${k} is not int32 or float64`);
+  if (!(globalThis as { gc?: unknown }).gc) console.error('note: run with node --expose-gc (npm run bench does) for stable memory figures');
+  const log = opts.quiet || opts.json ? () => {} : (s: string) => console.error(`  ... ${s}`);
+
+  const rows: Row[] = [];
+  const lat: LatencyRow[] = [];
+  const started = performance.now();
+  for (const n of sizes) await runSize(n, kinds, only, rows, lat, log);
+
+  if (opts.json) {
+    console.log(JSON.stringify({ node: process.version, date: new Date().toISOString(), rows, latency: lat, sink }, null, 2));
+  } else {
+    console.log(`\nhmap vs Map, int32 keys, node ${process.version}, ${new Date().toISOString().slice(0, 10)} (ratio = hmap / Map)`);
+    console.table(
+      rows.map((r) => ({
+        N: fmtN(r.n),
+        'key->value': `int32->${r.value}`,
+        op: r.op,
+        Map: r.unit === 'bytes' ? r.map.toFixed(1) : fmtRate(r.map),
+        hmap: r.unit === 'bytes' ? r.hmap.toFixed(1) : fmtRate(r.hmap),
+        ratio: `${r.ratio.toFixed(2)}x`,
+      })),
+    );
+    if (lat.length > 0) {
+      console.log('latency of each set() while inserting N keys into an empty map');
+      console.table(lat.map((r) => ({ N: fmtN(r.n), 'key->value': `int32->${r.value}`, impl: r.impl, p50: fmtNs(r.p50), p99: fmtNs(r.p99), 'p99.9': fmtNs(r.p999), max: fmtNs(r.max) })));
+    }
+    console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  if (opts.huge) huge(log);
+}
+
+await main();
