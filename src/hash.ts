@@ -20,17 +20,16 @@ function mixBlock(h: number, k: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** MurmurHash3's finalizer: every input bit affects every output bit. */
+/** MurmurHash3's finalizer: every input bit affects every output bit. Returns an int32 (a Smi in V8: no boxing). */
 export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
-/** Hash of a one-word key (int32, uint32): MurmurHash3 x86_32 of its 4 bytes. Returns an unsigned 32-bit value. */
+/** Hash of a one-word key (int32, uint32): MurmurHash3 x86_32 of its 4 bytes. Returns an int32. */
 export function hash1(w0: number, seed: number): number {
   return fmix32(mixBlock(seed, w0) ^ 4);
 }

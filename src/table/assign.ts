@@ -58,7 +58,7 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number
     }
 
     // Not found. Growing invalidates everything above, so start over in the new table.
-    if (h.oldbuckets === null && (h.overLoadFactor(h.count + 1, h.B) || h.tooManyOverflowBuckets())) {
+    if (h.oldbuckets === null && (h.full() || h.tooManyOverflowBuckets())) {
       hashGrow(h);
       continue;
     }

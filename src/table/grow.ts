@@ -21,7 +21,7 @@ export function hashGrow(h: Hmap): void {
     h.doublings++;
   }
   const newbuckets = new Table(h.layout, h.B + bigger);
-  h.B += bigger;
+  h.setB(h.B + bigger);
   h.oldbuckets = h.buckets;
   h.buckets = newbuckets;
   h.nevacuate = 0;

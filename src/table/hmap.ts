@@ -59,6 +59,10 @@ export class Hmap {
   inserted = false;
   /** xorshift state for incrnoverflow's sampling. */
   private rng: number;
+  /** Thresholds derived from B (kept out of the insert path): see setB. */
+  private maxCount = 0;
+  private maxOverflow = 0;
+  private overflowSampleMask = 0;
 
   constructor(cfg: HmapConfig) {
     this.layout = cfg.layout;
@@ -70,9 +74,18 @@ export class Hmap {
     let B = 0;
     while (this.overLoadFactor(cfg.hint, B)) B++;
     this.initialB = B;
-    this.B = B;
+    this.B = 0;
+    this.setB(B);
     this.buckets = new Table(this.layout, B);
     this.hitSeg = this.buckets.segs[0]!;
+  }
+
+  /** Sets B and the thresholds that depend on it. */
+  setB(B: number): void {
+    this.B = B;
+    this.maxCount = Math.max(bucketCnt, Math.floor(this.loadFactor * 2 ** B));
+    this.maxOverflow = 2 ** Math.min(B, 15);
+    this.overflowSampleMask = B < 16 ? 0 : 2 ** (B - 15) - 1;
   }
 
   /** Whether count entries in 2^B buckets exceed the load factor (Go: overLoadFactor). */
@@ -80,14 +93,19 @@ export class Hmap {
     return count > bucketCnt && count > this.loadFactor * 2 ** B;
   }
 
+  /** overLoadFactor(count + 1, this.B), without the arithmetic: the insert path asks this on every new key. */
+  full(): boolean {
+    return this.count >= this.maxCount;
+  }
+
   /** Whether there are about as many overflow buckets as main buckets (Go: tooManyOverflowBuckets). */
   tooManyOverflowBuckets(): boolean {
-    return this.noverflow >= 2 ** Math.min(this.B, 15);
+    return this.noverflow >= this.maxOverflow;
   }
 
   /** Go: incrnoverflow. Counts exactly while B < 16, then with probability 2^-(B-15), so 2^15 means ~2^B. */
   incrnoverflow(): void {
-    if (this.B < 16) {
+    if (this.overflowSampleMask === 0) {
       this.noverflow++;
       return;
     }
@@ -96,7 +114,7 @@ export class Hmap {
     x ^= x >>> 17;
     x ^= x << 5;
     this.rng = x;
-    if ((x & (2 ** (this.B - 15) - 1)) === 0) this.noverflow++;
+    if ((x & this.overflowSampleMask) === 0) this.noverflow++;
   }
 
   growing(): boolean {
@@ -121,7 +139,7 @@ export class Hmap {
   /** Drops every entry and returns to the initial size (Go: mapclear; the memory is released, not zeroed). */
   clear(): void {
     this.count = 0;
-    this.B = this.initialB;
+    this.setB(this.initialB);
     this.buckets = new Table(this.layout, this.B);
     this.oldbuckets = null;
     this.nevacuate = 0;
