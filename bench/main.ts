@@ -67,14 +67,30 @@ function fill(m: AnyMap, keys: Int32Array, kind: ValueKind): void {
 
 let sink = 0;
 
-function lookupAll(m: AnyMap, keys: Int32Array): void {
+function lookupAll(m: AnyMap, keys: Int32Array): number {
   let s = 0;
   for (let i = 0; i < keys.length; i++) if (m.get(keys[i]!) !== undefined) s++;
-  sink += s;
+  return s;
 }
 
 function deleteAll(m: AnyMap, keys: Int32Array): void {
   for (let i = 0; i < keys.length; i++) m.delete(keys[i]!);
+}
+
+interface Loops {
+  fill: typeof fill;
+  lookupAll: typeof lookupAll;
+  deleteAll: typeof deleteAll;
+}
+
+/**
+ * Fresh copies of the loop functions for one implementation, so that each call site sees one map class (as
+ * in real code) instead of a polymorphic mix of Map and HashMap whose cost would be charged to whoever runs
+ * second.
+ */
+function loopsFor(): Loops {
+  const make = <F>(f: F): F => new Function(`return ${String(f)}`)() as F;
+  return { fill: make(fill), lookupAll: make(lookupAll), deleteAll: make(deleteAll) };
 }
 
 function iterationsFor(n: number): number {
@@ -90,7 +106,9 @@ async function throughput(
   const bench = new Bench({ name, time: 0, iterations: iterationsFor(n), warmupIterations: n >= 1e7 ? 0 : 1, warmupTime: 0, throws: true });
   for (const impl of ['Map', 'hmap'] as const) {
     const t = tasks[impl];
-    bench.add(impl, t.fn, { beforeEach: t.beforeEach ?? (() => {}), afterEach: () => { t.afterEach?.(); gc(); } });
+    // Collect garbage between tasks, not between iterations: a forced full GC after every iteration slows
+    // hmap's next iterations about 4x in this harness (not seen without forced GCs; to be investigated).
+    bench.add(impl, t.fn, { beforeEach: t.beforeEach ?? (() => {}), afterEach: t.afterEach ?? (() => {}), beforeAll: gc, afterAll: gc });
   }
   await bench.run();
   const res: Record<string, number> = {};
@@ -98,6 +116,7 @@ async function throughput(
     const r = task.result!;
     // Median run time (ms) of one task call, which performs `ops` operations.
     res[task.name] = ops / (r.latency.p50! / 1000);
+    if (process.env.HMAP_BENCH_DEBUG) console.error(name, task.name, r.latency.samples?.map((x) => x.toFixed(1)).join(" "));
   }
   return { map: res['Map']!, hmap: res['hmap']! };
 }
@@ -161,30 +180,31 @@ async function runSize(n: number, kinds: ValueKind[], only: Set<string>, rows: R
   const misses = makeKeys(n, n, 0x5bd1e995);
   const lookups = Math.min(n, 1_000_000);
   const hitOrder = new Int32Array(lookups);
-  for (let i = 0; i < lookups; i++) hitOrder[i] = keys[fmix32(i ^ 0x27d4eb2f) % n]!;
+  for (let i = 0; i < lookups; i++) hitOrder[i] = keys[(fmix32(i ^ 0x27d4eb2f) >>> 0) % n]!;
   const missOrder = misses.subarray(0, lookups);
 
   for (const kind of kinds) {
     const tag = `N=${fmtN(n)} int32->${kind}`;
+    const L = { Map: loopsFor(), hmap: loopsFor() };
     if (only.has('insert')) {
       log(`${tag}: insert`);
       let m: AnyMap = newMap();
       const r = await throughput('insert', n, n, {
-        Map: { beforeEach: () => { m = newMap(); }, fn: () => fill(m, keys, kind), afterEach: () => { m = newMap(); } },
-        hmap: { beforeEach: () => { m = newHmap(kind); }, fn: () => fill(m, keys, kind), afterEach: () => { m = newMap(); } },
+        Map: { beforeEach: () => { m = newMap(); }, fn: () => L.Map.fill(m, keys, kind), afterEach: () => { m = newMap(); } },
+        hmap: { beforeEach: () => { m = newHmap(kind); }, fn: () => L.hmap.fill(m, keys, kind), afterEach: () => { m = newMap(); } },
       });
       rows.push({ n, value: kind, op: 'insert', map: r.map, hmap: r.hmap, ratio: r.hmap / r.map, unit: 'ops/s' });
     }
     if (only.has('get') || only.has('miss')) {
       const full: Record<'Map' | 'hmap', AnyMap> = { Map: newMap(), hmap: newHmap(kind) };
-      fill(full.Map, keys, kind);
-      fill(full.hmap, keys, kind);
+      L.Map.fill(full.Map, keys, kind);
+      L.hmap.fill(full.hmap, keys, kind);
       for (const [op, order] of [['get', hitOrder], ['miss', missOrder]] as const) {
         if (!only.has(op)) continue;
         log(`${tag}: ${op}`);
         const r = await throughput(op, n, lookups, {
-          Map: { fn: () => lookupAll(full.Map, order) },
-          hmap: { fn: () => lookupAll(full.hmap, order) },
+          Map: { fn: () => { sink += L.Map.lookupAll(full.Map, order); } },
+          hmap: { fn: () => { sink += L.hmap.lookupAll(full.hmap, order); } },
         });
         rows.push({ n, value: kind, op: op === 'get' ? 'get hit' : 'get miss', map: r.map, hmap: r.hmap, ratio: r.hmap / r.map, unit: 'ops/s' });
       }
@@ -194,8 +214,8 @@ async function runSize(n: number, kinds: ValueKind[], only: Set<string>, rows: R
       log(`${tag}: delete`);
       let m: AnyMap = newMap();
       const r = await throughput('delete', n, n, {
-        Map: { beforeEach: () => { m = newMap(); fill(m, keys, kind); }, fn: () => deleteAll(m, keys), afterEach: () => { m = newMap(); } },
-        hmap: { beforeEach: () => { m = newHmap(kind); fill(m, keys, kind); }, fn: () => deleteAll(m, keys), afterEach: () => { m = newMap(); } },
+        Map: { beforeEach: () => { m = newMap(); L.Map.fill(m, keys, kind); }, fn: () => L.Map.deleteAll(m, keys), afterEach: () => { m = newMap(); } },
+        hmap: { beforeEach: () => { m = newHmap(kind); L.hmap.fill(m, keys, kind); }, fn: () => L.hmap.deleteAll(m, keys), afterEach: () => { m = newMap(); } },
       });
       rows.push({ n, value: kind, op: 'delete', map: r.map, hmap: r.hmap, ratio: r.hmap / r.map, unit: 'ops/s' });
     }
