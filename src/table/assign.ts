@@ -11,6 +11,9 @@ import { bucketCnt, emptyRest, isEmpty, overflowLink, tophash } from './layout.j
  */
 export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number {
   const top = tophash(hash);
+  // A same-size growth of a tiny table can finish inside the growWork below and still leave as many overflow
+  // buckets (keys that share a chain); never start a second one in the same call, or this would loop forever.
+  let sameSizeTried = false;
   for (;;) {
     const t = h.buckets;
     const bucket = hash & t.mask;
@@ -58,7 +61,8 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number
     }
 
     // Not found. Growing invalidates everything above, so start over in the new table.
-    if (h.oldbuckets === null && (h.full() || h.tooManyOverflowBuckets())) {
+    if (h.oldbuckets === null && (h.full() || (!sameSizeTried && h.tooManyOverflowBuckets()))) {
+      sameSizeTried ||= !h.full();
       hashGrow(h);
       continue;
     }

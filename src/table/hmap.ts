@@ -84,7 +84,11 @@ export class Hmap {
   setB(B: number): void {
     this.B = B;
     this.maxCount = Math.max(bucketCnt, Math.floor(this.loadFactor * 2 ** B));
-    this.maxOverflow = 2 ** Math.min(B, 15);
+    // Go's threshold (about as many overflow buckets as buckets) assumes the load factor is below the 8 slots
+    // of a bucket. Above 8 (an experiment's setting), chains overflow at steady state without any churn, so
+    // the threshold scales with the load factor; at Go's 6.5 it is exactly Go's.
+    const perBucket = this.loadFactor <= bucketCnt ? 1 : Math.ceil(this.loadFactor / 4);
+    this.maxOverflow = 2 ** Math.min(B, 15) * perBucket;
     this.overflowSampleMask = B < 16 ? 0 : 2 ** (B - 15) - 1;
   }
 
