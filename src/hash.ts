@@ -39,7 +39,18 @@ export function hash2(w0: number, w1: number, seed: number): number {
   return fmix32(mixBlock(mixBlock(seed, w0), w1) ^ 8);
 }
 
-/** A fresh random 32-bit seed from the operating system's CSPRNG (Go: fastrand for h.hash0). */
+const seedPool = new Int32Array(64);
+let seedNext = seedPool.length;
+
+/**
+ * A fresh random 32-bit seed from the operating system's CSPRNG (Go: fastrand for h.hash0), as an int32 so
+ * it is always a Smi: a seed stored as a heap number would give maps different hidden classes and
+ * deoptimize the hot paths. Drawn 64 at a time, since a map re-seeds every time it empties.
+ */
 export function randomSeed(): number {
-  return getRandomValues(new Uint32Array(1))[0]!;
+  if (seedNext === seedPool.length) {
+    getRandomValues(seedPool);
+    seedNext = 0;
+  }
+  return seedPool[seedNext++]!;
 }

@@ -25,7 +25,7 @@ import {
   valueKinds,
   wordsOf,
 } from './kinds/kinds.js';
-import { mapaccess } from './table/access.js';
+import { mapaccess, mapaccessFast32 } from './table/access.js';
 import { mapassign } from './table/assign.js';
 import { mapdelete } from './table/delete.js';
 import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
@@ -200,8 +200,8 @@ export abstract class HashMapImpl<K, V> {
 
   /** @internal Reads the value in slot `slot` of `seg`. */
   _valueAt(seg: Segment, slot: number): V {
-    const layout = this._h.layout;
-    const w = (slot >>> 3) * layout.bw + layout.voff + (slot & (bucketCnt - 1)) * layout.vw;
+    const t = this._h.buckets;
+    const w = (slot >>> 3) * t.bw + t.voff + (slot & (bucketCnt - 1)) * t.vw;
     switch (this._vk) {
       case VK_INT32:
         return seg.i32[w] as V;
@@ -218,8 +218,8 @@ export abstract class HashMapImpl<K, V> {
 
   /** @internal Writes an already checked value into slot `slot` of `seg`. */
   _store(seg: Segment, slot: number, value: unknown): void {
-    const layout = this._h.layout;
-    const w = (slot >>> 3) * layout.bw + layout.voff + (slot & (bucketCnt - 1)) * layout.vw;
+    const t = this._h.buckets;
+    const w = (slot >>> 3) * t.bw + t.voff + (slot & (bucketCnt - 1)) * t.vw;
     switch (this._vk) {
       case VK_INT32:
       case VK_UINT32:
@@ -242,20 +242,20 @@ export abstract class HashMapImpl<K, V> {
 
   get(key: K): V | undefined {
     const h = this._h;
-    const slot = mapaccess(h, this._key(key), this._w0, this._w1);
-    return slot < 0 ? undefined : this._valueAt(h.hitSeg, slot);
+    const seg = mapaccess(h, this._key(key), this._w0, this._w1);
+    return seg === null ? undefined : this._valueAt(seg, h.hitSlot);
   }
 
   has(key: K): boolean {
-    return mapaccess(this._h, this._key(key), this._w0, this._w1) >= 0;
+    return mapaccess(this._h, this._key(key), this._w0, this._w1) !== null;
   }
 
   set(key: K, value: V): this {
     const hash = this._key(key);
     this._checkValue(value);
     const h = this._h;
-    const slot = mapassign(h, hash, this._w0, this._w1);
-    this._store(h.hitSeg, slot, value);
+    const seg = mapassign(h, hash, this._w0, this._w1);
+    this._store(seg, h.hitSlot, value);
     return this;
   }
 
@@ -322,6 +322,14 @@ export abstract class HashMapImpl<K, V> {
 }
 
 class Int32KeyMap<V> extends HashMapImpl<number, V> {
+  override get(key: number): V | undefined {
+    if (!isInt32(key)) rejectKind('int32', 'key', key);
+    const h = this._h;
+    const w0 = key | 0;
+    const seg = mapaccessFast32(h, hash1(w0, h.seed), w0);
+    return seg === null ? undefined : this._valueAt(seg, h.hitSlot);
+  }
+
   override _key(key: unknown): number {
     if (!isInt32(key)) rejectKind('int32', 'key', key);
     const w0 = key | 0;
@@ -336,6 +344,14 @@ class Int32KeyMap<V> extends HashMapImpl<number, V> {
 }
 
 class Uint32KeyMap<V> extends HashMapImpl<number, V> {
+  override get(key: number): V | undefined {
+    if (!isUint32(key)) rejectKind('uint32', 'key', key);
+    const h = this._h;
+    const w0 = key | 0;
+    const seg = mapaccessFast32(h, hash1(w0, h.seed), w0);
+    return seg === null ? undefined : this._valueAt(seg, h.hitSlot);
+  }
+
   override _key(key: unknown): number {
     if (!isUint32(key)) rejectKind('uint32', 'key', key);
     const w0 = key | 0;

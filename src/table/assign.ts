@@ -2,14 +2,15 @@
 
 import { hashGrow, growWork, newoverflow } from './grow.js';
 import { Hmap } from './hmap.js';
-import { bucketCnt, emptyRest, isEmpty, overflowLink, tophash } from './layout.js';
+import { Segment, bucketCnt, emptyRest, isEmpty, overflowLink, tophash } from './layout.js';
 
 /**
- * Finds or inserts the key (hash, w0, w1) and returns its slot in h.hitSeg; the caller writes the value there.
+ * Finds or inserts the key (hash, w0, w1) and returns its segment, with the slot in h.hitSlot; the caller
+ * writes the value there.
  * h.inserted tells whether the key is new. The caller must have validated key and value: nothing here fails
  * on user input, so a rejected set leaves the map untouched.
  */
-export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number {
+export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segment {
   const top = tophash(hash);
   // A same-size growth of a tiny table can finish inside the growWork below and still leave as many overflow
   // buckets (keys that share a chain); never start a second one in the same call, or this would loop forever.
@@ -18,9 +19,8 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number
     const t = h.buckets;
     const bucket = hash & t.mask;
     if (h.oldbuckets !== null) growWork(h, bucket);
-    const layout = t.layout;
-    const bw = layout.bw;
-    const kw = layout.kw;
+    const bw = t.bw;
+    const kw = t.kw;
 
     // First free slot seen on the way, as (segment index, local bucket, i); insSeg < 0: none.
     let insSeg = -1;
@@ -48,13 +48,13 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number
         }
         const k = wb + 2 + i * kw;
         if (i32[k] === w0 && (kw === 1 || i32[k + 1] === w1)) {
-          h.hitSeg = seg;
+          h.hitSlot = (lb << 3) | i;
           h.inserted = false;
-          return (lb << 3) | i;
+          return seg;
         }
       }
       if (u8[tb + bucketCnt - 1] !== overflowLink) break;
-      gid = i32[wb + layout.linkOff]!;
+      gid = i32[wb + t.linkOff]!;
       const o = gid - t.nb;
       segIdx = t.nMainSegs + (o >>> t.chunkShift);
       lb = o & t.chunkMask;
@@ -79,8 +79,8 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): number
     seg.i32[k] = w0;
     if (kw === 2) seg.i32[k + 1] = w1;
     h.count++;
-    h.hitSeg = seg;
+    h.hitSlot = (insLb << 3) | insI;
     h.inserted = true;
-    return (insLb << 3) | insI;
+    return seg;
   }
 }

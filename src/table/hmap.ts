@@ -53,8 +53,11 @@ export class Hmap {
   readonly fixedSeed: boolean;
   readonly initialB: number;
 
-  /** Segment of the slot returned by the last mapaccess / mapassign (a result register, to avoid allocation). */
-  hitSeg: Segment;
+  /**
+   * Slot (local bucket * 8 + i) of the last hit: mapaccess and mapassign return the segment and leave the slot
+   * here (a small integer: no allocation, no write barrier).
+   */
+  hitSlot = 0;
   /** Whether the last mapassign inserted a new key. */
   inserted = false;
   /** xorshift state for incrnoverflow's sampling. */
@@ -69,7 +72,7 @@ export class Hmap {
     this.loadFactor = cfg.loadFactor;
     this.incremental = cfg.growth === 'incremental';
     this.fixedSeed = cfg.seed !== undefined;
-    this.seed = cfg.seed ?? randomSeed();
+    this.seed = cfg.seed === undefined ? randomSeed() : cfg.seed | 0;
     this.rng = randomSeed() | 1;
     let B = 0;
     while (this.overLoadFactor(cfg.hint, B)) B++;
@@ -77,24 +80,23 @@ export class Hmap {
     this.B = 0;
     this.setB(B);
     this.buckets = new Table(this.layout, B);
-    this.hitSeg = this.buckets.segs[0]!;
   }
 
   /** Sets B and the thresholds that depend on it. */
   setB(B: number): void {
     this.B = B;
-    this.maxCount = Math.max(bucketCnt, Math.floor(this.loadFactor * 2 ** B));
+    this.maxCount = Math.max(bucketCnt, Math.min(0x7fffffff, Math.floor(this.loadFactor * (1 << B)))) | 0;
     // Go's threshold (about as many overflow buckets as buckets) assumes the load factor is below the 8 slots
     // of a bucket. Above 8 (an experiment's setting), chains overflow at steady state without any churn, so
     // the threshold scales with the load factor; at Go's 6.5 it is exactly Go's.
     const perBucket = this.loadFactor <= bucketCnt ? 1 : Math.ceil(this.loadFactor / 4);
-    this.maxOverflow = 2 ** Math.min(B, 15) * perBucket;
-    this.overflowSampleMask = B < 16 ? 0 : 2 ** (B - 15) - 1;
+    this.maxOverflow = (1 << Math.min(B, 15)) * perBucket;
+    this.overflowSampleMask = B < 16 ? 0 : (1 << (B - 15)) - 1;
   }
 
   /** Whether count entries in 2^B buckets exceed the load factor (Go: overLoadFactor). */
   overLoadFactor(count: number, B: number): boolean {
-    return count > bucketCnt && count > this.loadFactor * 2 ** B;
+    return count > bucketCnt && count > this.loadFactor * (1 << B);
   }
 
   /** overLoadFactor(count + 1, this.B), without the arithmetic: the insert path asks this on every new key. */
@@ -151,7 +153,6 @@ export class Hmap {
     this.evacuated = 0;
     this.flags = 0;
     this.clearSeq++;
-    this.hitSeg = this.buckets.segs[0]!;
     this.reseed();
   }
 

@@ -121,10 +121,10 @@ export function mapiternext(it: MapIter): boolean {
       }
       // The entry has moved since the iterator started: return the live one, if the key is still there.
       const i32 = seg.i32;
-      const slot = mapaccess(h, h.hashAt(seg, kw), i32[kw]!, layout.kw === 2 ? i32[kw + 1]! : 0);
-      if (slot < 0) continue;
-      it.seg = h.hitSeg;
-      it.slot = slot;
+      const live = mapaccess(h, h.hashAt(seg, kw), i32[kw]!, layout.kw === 2 ? i32[kw + 1]! : 0);
+      if (live === null) continue;
+      it.seg = live;
+      it.slot = h.hitSlot;
       return true;
     }
     // End of this bucket: follow the chain.

@@ -133,20 +133,31 @@ export class Table {
   readonly segs: Segment[];
   /** Overflow buckets in use (exact). */
   novf = 0;
+  // Layout constants copied here so hot paths load them from the table they already hold.
+  readonly bw: number;
+  readonly kw: number;
+  readonly vw: number;
+  readonly voff: number;
+  readonly linkOff: number;
 
   constructor(layout: Layout, B: number) {
     if (B > maxB) throw new RangeError(`hmap: table would need 2^${B} buckets; the largest is 2^${maxB}`);
     this.layout = layout;
+    this.bw = layout.bw;
+    this.kw = layout.kw;
+    this.vw = layout.vw;
+    this.voff = layout.voff;
+    this.linkOff = layout.linkOff;
     this.B = B;
-    this.nb = 2 ** B;
+    this.nb = 1 << B; // B <= maxB = 28: shifts keep these Smis (2 ** B would store doubles)
     this.mask = this.nb - 1;
     this.mainShift = Math.min(B, layout.sideValues ? maxSideShift : maxMainShift);
-    this.mainMask = 2 ** this.mainShift - 1;
-    this.nMainSegs = 2 ** (B - this.mainShift);
+    this.mainMask = (1 << this.mainShift) - 1;
+    this.nMainSegs = 1 << (B - this.mainShift);
     this.chunkShift = Math.max(0, Math.min(B - 6, maxChunkShift));
-    this.chunkMask = 2 ** this.chunkShift - 1;
+    this.chunkMask = (1 << this.chunkShift) - 1;
     this.segs = [];
-    for (let i = 0; i < this.nMainSegs; i++) this.segs.push(new Segment(layout, 2 ** this.mainShift));
+    for (let i = 0; i < this.nMainSegs; i++) this.segs.push(new Segment(layout, 1 << this.mainShift));
   }
 
   /** Segment holding bucket `gid`. */
@@ -166,7 +177,7 @@ export class Table {
     const o = this.novf++;
     const chunk = o >>> this.chunkShift;
     if (this.nMainSegs + chunk >= this.segs.length) {
-      this.segs.push(new Segment(this.layout, 2 ** this.chunkShift));
+      this.segs.push(new Segment(this.layout, 1 << this.chunkShift));
     }
     return this.nb + o;
   }
