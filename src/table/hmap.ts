@@ -96,7 +96,7 @@ export class Hmap {
 
   /** Whether count entries in 2^B buckets exceed the load factor (Go: overLoadFactor). */
   overLoadFactor(count: number, B: number): boolean {
-    return count > bucketCnt && count > this.loadFactor * (1 << B);
+    return count > bucketCnt && count > this.loadFactor * 2 ** B; // not 1 << B: the sizing loop passes B = 31
   }
 
   /** overLoadFactor(count + 1, this.B), without the arithmetic: the insert path asks this on every new key. */
