@@ -500,7 +500,7 @@ describe('options', () => {
         );
       }
     }
-    assert.equal(bucketBytes('int32', 'int32'), 72); // the layout's documented size
+    assert.equal(make('int32', 'int32').stats().bytes, 72, "the layout's documented 72-byte int32 bucket");
   });
 
   test('boundary values are accepted', () => {

@@ -32,6 +32,13 @@ export class MapIter {
   gid = -1;
   i = 0;
   checkBucket = noCheck;
+  /**
+   * Whether entries of the old chain being read must be filtered by checkBucket: decided when the chain is
+   * chosen (a doubling was in progress), not per entry. Go reads h.sameSizeGrow() per entry, which goes wrong
+   * if the doubling ends and a same-size growth starts while the iterator is still inside the old chain: the
+   * sibling bucket's keys would be returned here and again from the sibling.
+   */
+  splitOld = false;
   /** Slot 7 of the current bucket held an entry when we passed it. */
   sawLast = false;
   /** Skip slot 0 of the current bucket: it holds the entry we already saw in the previous bucket's slot 7. */
@@ -81,6 +88,7 @@ export function mapiternext(it: MapIter): boolean {
           it.cur = old;
           it.gid = ob;
           it.checkBucket = bucket;
+          it.splitOld = !h.isSameSizeGrow();
         } else {
           it.cur = it.t;
           it.gid = bucket;
@@ -110,7 +118,7 @@ export function mapiternext(it: MapIter): boolean {
       if (offi === bucketCnt - 1) it.sawLast = true;
       if (offi === 0 && it.skipFirst) continue;
       const kw = keyWord(layout, lb, offi);
-      if (it.checkBucket !== noCheck && !h.isSameSizeGrow()) {
+      if (it.checkBucket !== noCheck && it.splitOld) {
         // Old chain read on behalf of new bucket checkBucket: keep only the keys that will move there.
         if ((h.hashAt(seg, kw) & it.t.mask) !== it.checkBucket) continue;
       }
