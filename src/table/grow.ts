@@ -7,8 +7,9 @@
 // the old bucket count the old array is dropped. No operation touches more than two old chains plus at most 1024
 // evacuation marks.
 
+import { hash1, hash2 } from '../hash.js';
 import { Hmap, evacuated, keyWord, moveSlot, sameSizeGrow, topByte } from './hmap.js';
-import { Table, bucketCnt, evacuatedEmpty, evacuatedX, isEmpty, minTopHash, overflowLink } from './layout.js';
+import { Segment, Table, bucketCnt, evacuatedEmpty, evacuatedX, evacuatedY, isEmpty, minTopHash, overflowLink } from './layout.js';
 
 /** Starts a growth: doubling when over the load factor, otherwise same-size (too many overflow buckets). */
 export function hashGrow(h: Hmap): void {
@@ -62,22 +63,34 @@ export function newoverflow(h: Hmap, t: Table, gid: number): number {
 /** Moves every entry of old chain `oldbucket` into the new table (Go: evacuate). */
 export function evacuate(h: Hmap, oldbucket: number): void {
   const old = h.oldbuckets!;
-  const nt = h.buckets;
-  const layout = old.layout;
   const newbit = old.nb;
   if (!evacuated(old, oldbucket)) {
+    const nt = h.buckets;
     const same = h.isSameSizeGrow();
-    // X and Y destinations: bucket id and next free slot.
+    const bw = old.bw;
+    const kw = old.kw;
+    const vw = old.vw;
+    const voff = old.voff;
+    const side = old.layout.sideValues;
+    const seed = h.seed;
+    // X and Y destinations: bucket id, its segment, word base, and next free slot. Main buckets X and Y are
+    // fresh (nothing is written to them before this evacuation), so filling starts at slot 0.
     let xb = oldbucket;
+    let xseg = nt.seg(xb);
+    let xwb = nt.local(xb) * bw;
     let xi = 0;
     let yb = oldbucket + newbit;
+    let yseg = same ? xseg : nt.seg(yb);
+    let ywb = same ? 0 : nt.local(yb) * bw;
     let yi = 0;
     let gid = oldbucket;
     for (;;) {
       const seg = old.seg(gid);
       const lb = old.local(gid);
       const u8 = seg.u8;
-      const tb = topByte(layout, lb, 0);
+      const i32 = seg.i32;
+      const wb = lb * bw;
+      const tb = wb << 2;
       for (let i = 0; i < bucketCnt; i++) {
         const top = u8[tb + i]!;
         if (top === overflowLink) continue; // slot 7 keeps the link: iterators may still walk this chain
@@ -86,26 +99,53 @@ export function evacuate(h: Hmap, oldbucket: number): void {
           continue;
         }
         if (top < minTopHash) throw new Error(`hmap: bad map state: tophash ${top} in an unevacuated bucket`);
-        const useY = !same && (h.hashAt(seg, keyWord(layout, lb, i)) & newbit) !== 0;
-        u8[tb + i] = evacuatedX + (useY ? 1 : 0);
+        const k = wb + 2 + i * kw;
+        const w0 = i32[k]!;
+        const w1 = kw === 2 ? i32[k + 1]! : 0;
+        const useY = !same && ((kw === 1 ? hash1(w0, seed) : hash2(w0, w1, seed)) & newbit) !== 0;
+        u8[tb + i] = useY ? evacuatedY : evacuatedX;
+        let dseg: Segment;
+        let dwb: number;
+        let di: number;
         if (useY) {
           if (yi === bucketCnt) {
             yb = newoverflow(h, nt, yb);
+            yseg = nt.seg(yb);
+            ywb = nt.local(yb) * bw;
             yi = 1;
           }
-          moveSlot(layout, seg, lb, i, nt.seg(yb), nt.local(yb), yi, top);
-          yi++;
+          dseg = yseg;
+          dwb = ywb;
+          di = yi++;
         } else {
           if (xi === bucketCnt) {
             xb = newoverflow(h, nt, xb);
+            xseg = nt.seg(xb);
+            xwb = nt.local(xb) * bw;
             xi = 1;
           }
-          moveSlot(layout, seg, lb, i, nt.seg(xb), nt.local(xb), xi, top);
-          xi++;
+          dseg = xseg;
+          dwb = xwb;
+          di = xi++;
+        }
+        const d32 = dseg.i32;
+        dseg.u8[(dwb << 2) + di] = top;
+        const dk = dwb + 2 + di * kw;
+        d32[dk] = w0;
+        if (kw === 2) d32[dk + 1] = w1;
+        if (vw !== 0) {
+          const sv = wb + voff + i * vw;
+          const dv = dwb + voff + di * vw;
+          d32[dv] = i32[sv]!;
+          if (vw === 2) d32[dv + 1] = i32[sv + 1]!;
+        }
+        if (side) {
+          const src = seg.side;
+          dseg.sideValues()[(dwb / bw) * bucketCnt + di] = src === null ? undefined : src[lb * bucketCnt + i];
         }
       }
       if (u8[tb + bucketCnt - 1] !== overflowLink) break;
-      gid = seg.i32[keyWord(layout, lb, bucketCnt - 1)]!;
+      gid = i32[wb + old.linkOff]!;
     }
     h.evacuated++;
   }
