@@ -8,10 +8,6 @@ import {
   KeyType,
   ValueKind,
   ValueType,
-  VK_BIGINT64,
-  VK_FLOAT64,
-  VK_INT32,
-  VK_UINT32,
   bigint64Words,
   describe,
   float64Words,
@@ -25,12 +21,12 @@ import {
   valueKinds,
   wordsOf,
 } from './kinds/kinds.js';
-import { mapaccess, mapaccessFast32 } from './table/access.js';
+import { mapaccess, mapaccess1Fast32, mapaccess1Fast64 } from './table/access.js';
 import { mapassign } from './table/assign.js';
 import { mapdelete } from './table/delete.js';
 import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
 import { MapIter, mapiternext } from './table/iterate.js';
-import { Layout, Segment, bucketCnt } from './table/layout.js';
+import { Bucket, Layout, Segment, ValueRep } from './table/layout.js';
 import { verify } from './table/verify.js';
 
 export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKind = ValueKind> {
@@ -111,7 +107,7 @@ function validateOptions(options: unknown): Config {
   }
   const keyKind = o.key as KeyKind;
   const valueKind = o.value as ValueKind;
-  const layout = new Layout(wordsOf(keyKind), wordsOf(valueKind), valueKind === 'any');
+  const layout = new Layout(wordsOf(keyKind), valueKindCode(valueKind));
   const h = new Hmap({ layout, hint: capacity, seed: o.seed as number | undefined, loadFactor, growth: growth as GrowthMode });
   return { keyKind, valueKind, h };
 }
@@ -183,16 +179,16 @@ export abstract class HashMapImpl<K, V> {
   /** @internal Throws if the value is outside the value kind. */
   _checkValue(value: unknown): void {
     switch (this._vk) {
-      case VK_INT32:
+      case ValueRep.int32:
         if (!isInt32(value)) rejectKind('int32', 'value', value);
         return;
-      case VK_UINT32:
+      case ValueRep.uint32:
         if (!isUint32(value)) rejectKind('uint32', 'value', value);
         return;
-      case VK_FLOAT64:
+      case ValueRep.float64:
         if (typeof value !== 'number') rejectKind('float64', 'value', value);
         return;
-      case VK_BIGINT64:
+      case ValueRep.bigint64:
         if (!isBigInt64(value)) rejectKind('bigint64', 'value', value);
         return;
     }
@@ -201,15 +197,15 @@ export abstract class HashMapImpl<K, V> {
   /** @internal Reads the value in slot `slot` of `seg`. */
   _valueAt(seg: Segment, slot: number): V {
     const t = this._h.buckets;
-    const w = (slot >>> 3) * t.bw + t.voff + (slot & (bucketCnt - 1)) * t.vw;
+    const w = (slot >>> 3) * t.bw + t.voff + (slot & (Bucket.cnt - 1)) * t.vw;
     switch (this._vk) {
-      case VK_INT32:
+      case ValueRep.int32:
         return seg.i32[w] as V;
-      case VK_UINT32:
+      case ValueRep.uint32:
         return (seg.i32[w]! >>> 0) as V;
-      case VK_FLOAT64:
+      case ValueRep.float64:
         return seg.f64[w >>> 1] as V;
-      case VK_BIGINT64:
+      case ValueRep.bigint64:
         return seg.b64[w >>> 1] as V;
       default:
         return (seg.side === null ? undefined : seg.side[slot]) as V;
@@ -219,16 +215,16 @@ export abstract class HashMapImpl<K, V> {
   /** @internal Writes an already checked value into slot `slot` of `seg`. */
   _store(seg: Segment, slot: number, value: unknown): void {
     const t = this._h.buckets;
-    const w = (slot >>> 3) * t.bw + t.voff + (slot & (bucketCnt - 1)) * t.vw;
+    const w = (slot >>> 3) * t.bw + t.voff + (slot & (Bucket.cnt - 1)) * t.vw;
     switch (this._vk) {
-      case VK_INT32:
-      case VK_UINT32:
+      case ValueRep.int32:
+      case ValueRep.uint32:
         seg.i32[w] = value as number;
         return;
-      case VK_FLOAT64:
+      case ValueRep.float64:
         seg.f64[w >>> 1] = value as number;
         return;
-      case VK_BIGINT64:
+      case ValueRep.bigint64:
         seg.b64[w >>> 1] = value as bigint;
         return;
       default:
@@ -326,8 +322,7 @@ class Int32KeyMap<V> extends HashMapImpl<number, V> {
     if (!isInt32(key)) rejectKind('int32', 'key', key);
     const h = this._h;
     const w0 = key | 0;
-    const seg = mapaccessFast32(h, hash1(w0, h.seed), w0);
-    return seg === null ? undefined : this._valueAt(seg, h.hitSlot);
+    return mapaccess1Fast32(h, hash1(w0, h.seed), w0) as V | undefined;
   }
 
   override _key(key: unknown): number {
@@ -339,7 +334,7 @@ class Int32KeyMap<V> extends HashMapImpl<number, V> {
 
   override _keyAt(seg: Segment, slot: number): number {
     const layout = this._h.layout;
-    return seg.i32[(slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1))]!;
+    return seg.i32[(slot >>> 3) * layout.bw + 2 + (slot & (Bucket.cnt - 1))]!;
   }
 }
 
@@ -348,8 +343,7 @@ class Uint32KeyMap<V> extends HashMapImpl<number, V> {
     if (!isUint32(key)) rejectKind('uint32', 'key', key);
     const h = this._h;
     const w0 = key | 0;
-    const seg = mapaccessFast32(h, hash1(w0, h.seed), w0);
-    return seg === null ? undefined : this._valueAt(seg, h.hitSlot);
+    return mapaccess1Fast32(h, hash1(w0, h.seed), w0) as V | undefined;
   }
 
   override _key(key: unknown): number {
@@ -361,11 +355,16 @@ class Uint32KeyMap<V> extends HashMapImpl<number, V> {
 
   override _keyAt(seg: Segment, slot: number): number {
     const layout = this._h.layout;
-    return seg.i32[(slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1))]! >>> 0;
+    return seg.i32[(slot >>> 3) * layout.bw + 2 + (slot & (Bucket.cnt - 1))]! >>> 0;
   }
 }
 
 class Float64KeyMap<V> extends HashMapImpl<number, V> {
+  override get(key: number): V | undefined {
+    const h = this._h;
+    return mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
+  }
+
   override _key(key: unknown): number {
     if (typeof key !== 'number') rejectKind('float64', 'key', key);
     const w0 = float64Words(key);
@@ -377,11 +376,16 @@ class Float64KeyMap<V> extends HashMapImpl<number, V> {
 
   override _keyAt(seg: Segment, slot: number): number {
     const layout = this._h.layout;
-    return seg.f64[((slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1)) * 2) >>> 1]!;
+    return seg.f64[((slot >>> 3) * layout.bw + 2 + (slot & (Bucket.cnt - 1)) * 2) >>> 1]!;
   }
 }
 
 class BigInt64KeyMap<V> extends HashMapImpl<bigint, V> {
+  override get(key: bigint): V | undefined {
+    const h = this._h;
+    return mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
+  }
+
   override _key(key: unknown): number {
     if (!isBigInt64(key)) rejectKind('bigint64', 'key', key);
     const w0 = bigint64Words(key);
@@ -393,7 +397,7 @@ class BigInt64KeyMap<V> extends HashMapImpl<bigint, V> {
 
   override _keyAt(seg: Segment, slot: number): bigint {
     const layout = this._h.layout;
-    return seg.b64[((slot >>> 3) * layout.bw + 2 + (slot & (bucketCnt - 1)) * 2) >>> 1]!;
+    return seg.b64[((slot >>> 3) * layout.bw + 2 + (slot & (Bucket.cnt - 1)) * 2) >>> 1]!;
   }
 }
 

@@ -17,13 +17,7 @@ export function wordsOf(kind: ValueKind): number {
   return kind === 'int32' || kind === 'uint32' ? 1 : kind === 'any' ? 0 : 2;
 }
 
-/** Value kinds as small integers, for the value switch in the map's hot paths. */
-export const VK_INT32 = 0;
-export const VK_UINT32 = 1;
-export const VK_FLOAT64 = 2;
-export const VK_BIGINT64 = 3;
-export const VK_ANY = 4;
-
+/** A value kind's storage code: its index in valueKinds, which is the order of table/layout.ts's ValueRep. */
 export function valueKindCode(kind: ValueKind): number {
   return valueKinds.indexOf(kind);
 }

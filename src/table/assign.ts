@@ -2,7 +2,13 @@
 
 import { hashGrow, growWork, newoverflow } from './grow.js';
 import { Hmap } from './hmap.js';
-import { Segment, bucketCnt, emptyRest, isEmpty, overflowLink, tophash } from './layout.js';
+import {
+  Bucket,
+  Segment,
+  Slot,
+  isEmpty,
+  tophash,
+} from './layout.js';
 
 /**
  * Finds or inserts the key (hash, w0, w1) and returns its segment, with the slot in h.hitSlot; the caller
@@ -35,7 +41,7 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segmen
       const i32 = seg.i32;
       const wb = lb * bw;
       const tb = wb << 2;
-      for (let i = 0; i < bucketCnt; i++) {
+      for (let i = 0; i < Bucket.cnt; i++) {
         const th = u8[tb + i]!;
         if (th !== top) {
           if (insSeg < 0 && isEmpty(th)) {
@@ -43,7 +49,7 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segmen
             insLb = lb;
             insI = i;
           }
-          if (th === emptyRest) break search;
+          if (th === Slot.emptyRest) break search;
           continue;
         }
         const k = wb + 2 + i * kw;
@@ -53,7 +59,7 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segmen
           return seg;
         }
       }
-      if (u8[tb + bucketCnt - 1] !== overflowLink) break;
+      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
       gid = i32[wb + t.linkOff]!;
       const o = gid - t.nb;
       segIdx = t.nMainSegs + (o >>> t.chunkShift);

@@ -2,7 +2,7 @@
 
 import { growWork } from './grow.js';
 import { Hmap, keyWord, topByte } from './hmap.js';
-import { Table, bucketCnt, emptyOne, emptyRest, overflowLink, tophash } from './layout.js';
+import { Table, tophash, Slot, Bucket } from './layout.js';
 
 /** Removes the key (hash, w0, w1); returns whether it was present. */
 export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolean {
@@ -20,45 +20,45 @@ export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolea
     const u8 = seg.u8;
     const i32 = seg.i32;
     const tb = topByte(layout, lb, 0);
-    for (let i = 0; i < bucketCnt; i++) {
+    for (let i = 0; i < Bucket.cnt; i++) {
       const th = u8[tb + i]!;
       if (th !== top) {
-        if (th === emptyRest) return false;
+        if (th === Slot.emptyRest) return false;
         continue;
       }
       const k = keyWord(layout, lb, i);
       if (i32[k] !== w0 || (kw === 2 && i32[k + 1] !== w1)) continue;
       // Found. Values in side arrays are dropped so the map does not keep them alive.
-      if (seg.side !== null) seg.side[lb * bucketCnt + i] = undefined;
-      u8[tb + i] = emptyOne;
+      if (seg.side !== null) seg.side[lb * Bucket.cnt + i] = undefined;
+      u8[tb + i] = Slot.emptyOne;
       markEmptyRest(t, bucket, gid, i);
       if (--h.count === 0) h.reseed();
       return true;
     }
-    if (u8[tb + bucketCnt - 1] !== overflowLink) return false;
-    gid = i32[keyWord(layout, lb, bucketCnt - 1)]!;
+    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return false;
+    gid = i32[keyWord(layout, lb, Bucket.cnt - 1)]!;
   }
 }
 
 /**
- * Slot i of bucket gid (in the chain of main bucket `first`) just became emptyOne. If every later slot of the
- * chain is empty, turn this slot and the run of emptyOne slots before it into emptyRest, walking back across
+ * Slot i of bucket gid (in the chain of main bucket `first`) just became Slot.emptyOne. If every later slot of the
+ * chain is empty, turn this slot and the run of Slot.emptyOne slots before it into Slot.emptyRest, walking back across
  * bucket boundaries, so lookups stop early.
  */
 function markEmptyRest(t: Table, first: number, gid: number, i: number): void {
   const layout = t.layout;
-  const last = bucketCnt - 1;
+  const last = Bucket.cnt - 1;
   let seg = t.seg(gid);
   let lb = t.local(gid);
-  // Is the slot after i emptyRest (or is i the end of the chain)?
-  if (i === last - 1 && seg.u8[topByte(layout, lb, last)] === overflowLink) {
+  // Is the slot after i Slot.emptyRest (or is i the end of the chain)?
+  if (i === last - 1 && seg.u8[topByte(layout, lb, last)] === Slot.overflowLink) {
     const next = seg.i32[keyWord(layout, lb, last)]!;
-    if (t.seg(next).u8[topByte(layout, t.local(next), 0)] !== emptyRest) return;
-  } else if (i < last && seg.u8[topByte(layout, lb, i + 1)] !== emptyRest) {
+    if (t.seg(next).u8[topByte(layout, t.local(next), 0)] !== Slot.emptyRest) return;
+  } else if (i < last && seg.u8[topByte(layout, lb, i + 1)] !== Slot.emptyRest) {
     return;
   }
   for (;;) {
-    seg.u8[topByte(layout, lb, i)] = emptyRest;
+    seg.u8[topByte(layout, lb, i)] = Slot.emptyRest;
     if (i === 0) {
       if (gid === first) return;
       // Step back to the previous bucket of the chain; its slot 7 is the link, so continue at slot 6.
@@ -76,6 +76,6 @@ function markEmptyRest(t: Table, first: number, gid: number, i: number): void {
     } else {
       i--;
     }
-    if (seg.u8[topByte(layout, lb, i)] !== emptyOne) return;
+    if (seg.u8[topByte(layout, lb, i)] !== Slot.emptyOne) return;
   }
 }

@@ -9,7 +9,13 @@
 
 import { hash1, hash2 } from '../hash.js';
 import { Hmap, evacuated, keyWord, moveSlot, sameSizeGrow, topByte } from './hmap.js';
-import { Segment, Table, bucketCnt, evacuatedEmpty, evacuatedX, evacuatedY, isEmpty, minTopHash, overflowLink } from './layout.js';
+import {
+  Bucket,
+  Segment,
+  Slot,
+  Table,
+  isEmpty,
+} from './layout.js';
 
 /** Starts a growth: doubling when over the load factor, otherwise same-size (too many overflow buckets). */
 export function hashGrow(h: Hmap): void {
@@ -49,13 +55,13 @@ export function newoverflow(h: Hmap, t: Table, gid: number): number {
   const ovf = t.allocOverflow();
   const seg = t.seg(gid);
   const lb = t.local(gid);
-  const last = bucketCnt - 1;
+  const last = Bucket.cnt - 1;
   const top = seg.u8[topByte(layout, lb, last)]!;
-  if (top < minTopHash) throw new Error(`hmap: bad map state: spilling slot with tophash ${top}`);
+  if (top < Slot.minTopHash) throw new Error(`hmap: bad map state: spilling slot with tophash ${top}`);
   moveSlot(layout, seg, lb, last, t.seg(ovf), t.local(ovf), 0, top);
-  seg.u8[topByte(layout, lb, last)] = overflowLink;
+  seg.u8[topByte(layout, lb, last)] = Slot.overflowLink;
   seg.i32[keyWord(layout, lb, last)] = ovf;
-  if (seg.side !== null) seg.side[lb * bucketCnt + last] = undefined;
+  if (seg.side !== null) seg.side[lb * Bucket.cnt + last] = undefined;
   h.incrnoverflow();
   return ovf;
 }
@@ -91,24 +97,24 @@ export function evacuate(h: Hmap, oldbucket: number): void {
       const i32 = seg.i32;
       const wb = lb * bw;
       const tb = wb << 2;
-      for (let i = 0; i < bucketCnt; i++) {
+      for (let i = 0; i < Bucket.cnt; i++) {
         const top = u8[tb + i]!;
-        if (top === overflowLink) continue; // slot 7 keeps the link: iterators may still walk this chain
+        if (top === Slot.overflowLink) continue; // slot 7 keeps the link: iterators may still walk this chain
         if (isEmpty(top)) {
-          u8[tb + i] = evacuatedEmpty;
+          u8[tb + i] = Slot.evacuatedEmpty;
           continue;
         }
-        if (top < minTopHash) throw new Error(`hmap: bad map state: tophash ${top} in an unevacuated bucket`);
+        if (top < Slot.minTopHash) throw new Error(`hmap: bad map state: tophash ${top} in an unevacuated bucket`);
         const k = wb + 2 + i * kw;
         const w0 = i32[k]!;
         const w1 = kw === 2 ? i32[k + 1]! : 0;
         const useY = !same && ((kw === 1 ? hash1(w0, seed) : hash2(w0, w1, seed)) & newbit) !== 0;
-        u8[tb + i] = useY ? evacuatedY : evacuatedX;
+        u8[tb + i] = useY ? Slot.evacuatedY : Slot.evacuatedX;
         let dseg: Segment;
         let dwb: number;
         let di: number;
         if (useY) {
-          if (yi === bucketCnt) {
+          if (yi === Bucket.cnt) {
             yb = newoverflow(h, nt, yb);
             yseg = nt.seg(yb);
             ywb = nt.local(yb) * bw;
@@ -118,7 +124,7 @@ export function evacuate(h: Hmap, oldbucket: number): void {
           dwb = ywb;
           di = yi++;
         } else {
-          if (xi === bucketCnt) {
+          if (xi === Bucket.cnt) {
             xb = newoverflow(h, nt, xb);
             xseg = nt.seg(xb);
             xwb = nt.local(xb) * bw;
@@ -141,10 +147,10 @@ export function evacuate(h: Hmap, oldbucket: number): void {
         }
         if (side) {
           const src = seg.side;
-          dseg.sideValues()[(dwb / bw) * bucketCnt + di] = src === null ? undefined : src[lb * bucketCnt + i];
+          dseg.sideValues()[(dwb / bw) * Bucket.cnt + di] = src === null ? undefined : src[lb * Bucket.cnt + i];
         }
       }
-      if (u8[tb + bucketCnt - 1] !== overflowLink) break;
+      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
       gid = i32[wb + old.linkOff]!;
     }
     h.evacuated++;

@@ -6,11 +6,17 @@
 //   evacuated* state or is the link) or untouched; all old buckets below nevacuate are evacuated. A key lives in
 //   exactly one place: an unevacuated old chain or the new table, never both.
 // - New bucket b is written only after old bucket b & oldmask has been evacuated (growWork runs first).
-// - In a chain, a slot marked emptyRest is followed only by emptyRest slots, up to the end of the chain.
-// - Only slot 7 may hold overflowLink; a bucket has a next bucket iff its slot 7 is the link.
+// - In a chain, a slot marked Slot.emptyRest is followed only by Slot.emptyRest slots, up to the end of the chain.
+// - Only slot 7 may hold Slot.overflowLink; a bucket has a next bucket iff its slot 7 is the link.
 
 import { hash1, hash2, randomSeed } from '../hash.js';
-import { Layout, Segment, Table, bucketCnt, evacuatedEmpty, emptyOne } from './layout.js';
+import {
+  Bucket,
+  Layout,
+  Segment,
+  Slot,
+  Table,
+} from './layout.js';
 
 // Header flags (Go's values; iterator flags are not needed: old keys are never cleared, see evacuate).
 export const sameSizeGrow = 8;
@@ -85,18 +91,18 @@ export class Hmap {
   /** Sets B and the thresholds that depend on it. */
   setB(B: number): void {
     this.B = B;
-    this.maxCount = Math.max(bucketCnt, Math.min(0x7fffffff, Math.floor(this.loadFactor * (1 << B)))) | 0;
+    this.maxCount = Math.max(Bucket.cnt, Math.min(0x7fffffff, Math.floor(this.loadFactor * (1 << B)))) | 0;
     // Go's threshold (about as many overflow buckets as buckets) assumes the load factor is below the 8 slots
     // of a bucket. Above 8 (an experiment's setting), chains overflow at steady state without any churn, so
     // the threshold scales with the load factor; at Go's 6.5 it is exactly Go's.
-    const perBucket = this.loadFactor <= bucketCnt ? 1 : Math.ceil(this.loadFactor / 4);
+    const perBucket = this.loadFactor <= Bucket.cnt ? 1 : Math.ceil(this.loadFactor / 4);
     this.maxOverflow = (1 << Math.min(B, 15)) * perBucket;
     this.overflowSampleMask = B < 16 ? 0 : (1 << (B - 15)) - 1;
   }
 
   /** Whether count entries in 2^B buckets exceed the load factor (Go: overLoadFactor). */
   overLoadFactor(count: number, B: number): boolean {
-    return count > bucketCnt && count > this.loadFactor * 2 ** B; // not 1 << B: the sizing loop passes B = 31
+    return count > Bucket.cnt && count > this.loadFactor * 2 ** B; // not 1 << B: the sizing loop passes B = 31
   }
 
   /** overLoadFactor(count + 1, this.B), without the arithmetic: the insert path asks this on every new key. */
@@ -179,7 +185,7 @@ export function topByte(layout: Layout, lb: number, i: number): number {
 /** Whether old main bucket b has been evacuated (Go: evacuated(b)); slot 0 carries the bucket's state. */
 export function evacuated(t: Table, b: number): boolean {
   const top = t.seg(b).u8[topByte(t.layout, t.local(b), 0)]!;
-  return top > emptyOne && top <= evacuatedEmpty;
+  return top > Slot.emptyOne && top <= Slot.evacuatedEmpty;
 }
 
 /**
@@ -212,6 +218,6 @@ export function moveSlot(
   }
   if (layout.sideValues) {
     const src = sseg.side;
-    dseg.sideValues()[dlb * bucketCnt + di] = src === null ? undefined : src[slb * bucketCnt + si];
+    dseg.sideValues()[dlb * Bucket.cnt + di] = src === null ? undefined : src[slb * Bucket.cnt + si];
   }
 }

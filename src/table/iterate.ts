@@ -11,7 +11,13 @@
 
 import { mapaccess } from './access.js';
 import { Hmap, evacuated, keyWord, topByte } from './hmap.js';
-import { Segment, Table, bucketCnt, evacuatedEmpty, evacuatedX, evacuatedY, isEmpty, overflowLink } from './layout.js';
+import {
+  Bucket,
+  Segment,
+  Slot,
+  Table,
+  isEmpty,
+} from './layout.js';
 import { randomSeed } from '../hash.js';
 
 const noCheck = -1;
@@ -57,7 +63,7 @@ export class MapIter {
     this.clearSeq = h.clearSeq;
     const r = randomSeed();
     this.startBucket = r & this.t.mask;
-    this.offset = (r >>> 28) & (bucketCnt - 1);
+    this.offset = (r >>> 28) & (Bucket.cnt - 1);
     this.bucket = this.startBucket;
     this.seg = this.t.segs[0]!;
   }
@@ -110,19 +116,19 @@ export function mapiternext(it: MapIter): boolean {
     const lb = t.local(it.gid);
     const u8 = seg.u8;
     const tb = topByte(layout, lb, 0);
-    while (it.i < bucketCnt) {
-      const offi = (it.i + it.offset) & (bucketCnt - 1);
+    while (it.i < Bucket.cnt) {
+      const offi = (it.i + it.offset) & (Bucket.cnt - 1);
       it.i++;
       const top = u8[tb + offi]!;
-      if (isEmpty(top) || top === evacuatedEmpty || top === overflowLink) continue;
-      if (offi === bucketCnt - 1) it.sawLast = true;
+      if (isEmpty(top) || top === Slot.evacuatedEmpty || top === Slot.overflowLink) continue;
+      if (offi === Bucket.cnt - 1) it.sawLast = true;
       if (offi === 0 && it.skipFirst) continue;
       const kw = keyWord(layout, lb, offi);
       if (it.checkBucket !== noCheck && it.splitOld) {
         // Old chain read on behalf of new bucket checkBucket: keep only the keys that will move there.
         if ((h.hashAt(seg, kw) & it.t.mask) !== it.checkBucket) continue;
       }
-      if (top !== evacuatedX && top !== evacuatedY) {
+      if (top !== Slot.evacuatedX && top !== Slot.evacuatedY) {
         it.seg = seg;
         it.slot = (lb << 3) | offi;
         return true;
@@ -136,10 +142,10 @@ export function mapiternext(it: MapIter): boolean {
       return true;
     }
     // End of this bucket: follow the chain.
-    if (u8[tb + bucketCnt - 1] === overflowLink) {
+    if (u8[tb + Bucket.cnt - 1] === Slot.overflowLink) {
       it.skipFirst = it.sawLast;
       it.sawLast = false;
-      it.gid = seg.i32[keyWord(layout, lb, bucketCnt - 1)]!;
+      it.gid = seg.i32[keyWord(layout, lb, Bucket.cnt - 1)]!;
       it.i = 0;
     } else {
       it.gid = -1;

@@ -2,18 +2,7 @@
 // tests (run after every step of the property tests) and for debugging, not for production paths.
 
 import { Hmap, evacuated, keyWord, topByte } from './hmap.js';
-import {
-  Table,
-  bucketCnt,
-  emptyOne,
-  emptyRest,
-  evacuatedEmpty,
-  evacuatedX,
-  evacuatedY,
-  minTopHash,
-  overflowLink,
-  tophash,
-} from './layout.js';
+import { Table, tophash, Slot, Bucket } from './layout.js';
 
 export class InvariantError extends Error {
   override name = 'InvariantError';
@@ -28,7 +17,7 @@ interface Walk {
   keys: Set<string>;
 }
 
-/** Visits every slot of main bucket b's chain in t; checks links and emptyRest; returns the chain's bucket ids. */
+/** Visits every slot of main bucket b's chain in t; checks links and Slot.emptyRest; returns the chain's bucket ids. */
 function chainOf(t: Table, b: number, seen: Uint8Array): number[] {
   const layout = t.layout;
   const ids: number[] = [];
@@ -37,11 +26,11 @@ function chainOf(t: Table, b: number, seen: Uint8Array): number[] {
     ids.push(gid);
     const seg = t.seg(gid);
     const lb = t.local(gid);
-    for (let i = 0; i < bucketCnt - 1; i++) {
-      if (seg.u8[topByte(layout, lb, i)] === overflowLink) fail(`bucket ${gid} has a link in slot ${i}`);
+    for (let i = 0; i < Bucket.cnt - 1; i++) {
+      if (seg.u8[topByte(layout, lb, i)] === Slot.overflowLink) fail(`bucket ${gid} has a link in slot ${i}`);
     }
-    if (seg.u8[topByte(layout, lb, bucketCnt - 1)] !== overflowLink) return ids;
-    const next = seg.i32[keyWord(layout, lb, bucketCnt - 1)]!;
+    if (seg.u8[topByte(layout, lb, Bucket.cnt - 1)] !== Slot.overflowLink) return ids;
+    const next = seg.i32[keyWord(layout, lb, Bucket.cnt - 1)]!;
     if (next < t.nb || next >= t.nb + t.novf) fail(`bucket ${gid} links to ${next}, not an overflow bucket in use`);
     const o = next - t.nb;
     if (seen[o]) fail(`overflow bucket ${next} is linked twice`);
@@ -82,25 +71,25 @@ function walkTable(h: Hmap, t: Table, old: boolean, w: Walk): number {
     for (const gid of ids) {
       const seg = t.seg(gid);
       const lb = t.local(gid);
-      for (let i = 0; i < bucketCnt; i++) {
+      for (let i = 0; i < Bucket.cnt; i++) {
         const top = seg.u8[topByte(layout, lb, i)]!;
-        if (top === overflowLink) continue;
+        if (top === Slot.overflowLink) continue;
         if (evac) {
-          if (top !== evacuatedX && top !== evacuatedY && top !== evacuatedEmpty) {
+          if (top !== Slot.evacuatedX && top !== Slot.evacuatedY && top !== Slot.evacuatedEmpty) {
             fail(`old bucket ${b} is evacuated but chain bucket ${gid} slot ${i} has state ${top}`);
           }
           continue;
         }
-        if (top === evacuatedX || top === evacuatedY || top === evacuatedEmpty) {
+        if (top === Slot.evacuatedX || top === Slot.evacuatedY || top === Slot.evacuatedEmpty) {
           fail(`bucket ${gid} slot ${i} is in evacuated state ${top} in a ${old ? 'unevacuated old' : 'live'} chain`);
         }
-        if (rest && top !== emptyRest) fail(`bucket ${gid} slot ${i} has state ${top} after an emptyRest`);
-        if (top === emptyRest) {
+        if (rest && top !== Slot.emptyRest) fail(`bucket ${gid} slot ${i} has state ${top} after an Slot.emptyRest`);
+        if (top === Slot.emptyRest) {
           rest = true;
           continue;
         }
-        if (top === emptyOne) continue;
-        if (top < minTopHash) fail(`bucket ${gid} slot ${i} has unknown state ${top}`);
+        if (top === Slot.emptyOne) continue;
+        if (top < Slot.minTopHash) fail(`bucket ${gid} slot ${i} has unknown state ${top}`);
         checkEntry(h, t, b, gid, i, top, w);
       }
     }
@@ -110,8 +99,8 @@ function walkTable(h: Hmap, t: Table, old: boolean, w: Walk): number {
       const targets = h.isSameSizeGrow() ? [b] : [b, b + t.nb];
       for (const nbk of targets) {
         const s = n.seg(nbk);
-        for (let i = 0; i < bucketCnt; i++) {
-          if (s.u8[topByte(layout, n.local(nbk), i)] !== emptyRest) {
+        for (let i = 0; i < Bucket.cnt; i++) {
+          if (s.u8[topByte(layout, n.local(nbk), i)] !== Slot.emptyRest) {
             fail(`new bucket ${nbk} was written before old bucket ${b} was evacuated`);
           }
         }
