@@ -278,7 +278,7 @@ async function main(): Promise<void> {
     .option('--sizes <list>', 'comma-separated map sizes', '1e5,1e6,1e7')
     .addOption(new Option('--only <ops>', 'comma-separated subset of: insert,get,miss,delete,latency,memory').default('insert,get,miss,delete,latency,memory'))
     .addOption(new Option('--values <kinds>', 'comma-separated value kinds').default('int32,float64'))
-    .option('--huge', 'also insert 1e8 keys into one hmap (needs ~3 GB and a few minutes)', false)
+    .option('--huge', 'insert 1e8 keys into one hmap and fill a Map until it refuses (needs ~3 GB, a few minutes); alone unless --sizes is given', false)
     .option('--json', 'print the results as JSON instead of tables', false)
     .option('--quiet', 'no progress lines', false);
   program.parse(process.argv);
@@ -295,6 +295,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const lat: LatencyRow[] = [];
   const started = performance.now();
+  if (opts.huge && program.getOptionValueSource('sizes') === 'default') {
+    huge(log);
+    return;
+  }
   for (const n of sizes) await runSize(n, kinds, only, rows, lat, log);
 
   if (opts.json) {
