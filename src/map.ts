@@ -90,18 +90,29 @@ function validateOptions(options: unknown): Config {
   if (!valueKinds.includes(o.value as ValueKind)) {
     throw new TypeError(`hmap: option value must be one of ${valueKinds.join(', ')}, got ${describe(o.value)}`);
   }
-  const capacity = o.capacity ?? 0;
-  if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 0) {
+  // Absent means undefined; any other value, null included, must be of the option's type (TypeError) and in
+  // its range (RangeError), the same rule as for keys and values.
+  const capacity = o.capacity === undefined ? 0 : o.capacity;
+  if (typeof capacity !== 'number') {
+    throw new TypeError(`hmap: option capacity must be a number, got ${describe(o.capacity)}`);
+  }
+  if (!Number.isSafeInteger(capacity) || capacity < 0) {
     throw new RangeError(`hmap: option capacity must be a non-negative safe integer, got ${describe(o.capacity)}`);
+  }
+  if (o.seed !== undefined && typeof o.seed !== 'number') {
+    throw new TypeError(`hmap: option seed must be a number, got ${describe(o.seed)}`);
   }
   if (o.seed !== undefined && !isUint32(o.seed)) {
     throw new RangeError(`hmap: option seed must be an integer in [0, 4294967295], got ${describe(o.seed)}`);
   }
-  const loadFactor = o.loadFactor ?? 6.5;
-  if (typeof loadFactor !== 'number' || !(loadFactor >= 0.5 && loadFactor <= 64)) {
+  const loadFactor = o.loadFactor === undefined ? 6.5 : o.loadFactor;
+  if (typeof loadFactor !== 'number') {
+    throw new TypeError(`hmap: option loadFactor must be a number, got ${describe(o.loadFactor)}`);
+  }
+  if (!(loadFactor >= 0.5 && loadFactor <= 64)) {
     throw new RangeError(`hmap: option loadFactor must be a number in [0.5, 64], got ${describe(o.loadFactor)}`);
   }
-  const growth = o.growth ?? 'incremental';
+  const growth = o.growth === undefined ? 'incremental' : o.growth;
   if (!growthModes.includes(growth as GrowthMode)) {
     throw new TypeError(`hmap: option growth must be one of ${growthModes.join(', ')}, got ${describe(o.growth)}`);
   }

@@ -328,6 +328,24 @@ describe('bad input leaves the map unchanged', () => {
     return false;
   }
 
+  test('options: wrong JS type is a TypeError, out of range a RangeError, null is not "absent"', () => {
+    const typeErrors = [
+      { capacity: '10' },
+      { capacity: null },
+      { seed: '1' },
+      { seed: null },
+      { loadFactor: '6.5' },
+      { loadFactor: null },
+      { growth: null },
+    ];
+    for (const o of typeErrors) {
+      assert.throws(() => new HashMap({ key: 'int32', value: 'int32', ...o } as never), TypeError, JSON.stringify(o));
+    }
+    for (const o of [{ capacity: -1 }, { capacity: 1.5 }, { seed: -1 }, { seed: 2 ** 32 }, { loadFactor: 0 }, { loadFactor: 65 }]) {
+      assert.throws(() => new HashMap({ key: 'int32', value: 'int32', ...o } as never), RangeError, JSON.stringify(o));
+    }
+  });
+
   test('invalid options throw at construction', () => {
     const bad: unknown[] = [
       undefined,
