@@ -36,7 +36,7 @@ function valueAt(t: Table, seg: Segment, wb: number, i: number): unknown {
 
 /** The value of a one-word key (int32, uint32), or undefined. Go: mapaccess1_fast32. */
 export function mapaccess1Fast32(h: Hmap, hash: number, w0: number): unknown {
-  if (h.count === 0) return undefined;
+  // No count === 0 shortcut: an empty table's slots are all emptyRest, and the test costs every hit.
   const t = h.oldbuckets === null ? h.buckets : homeTable(h, hash);
   const b = hash & t.mask;
   const top = tophash(hash);
@@ -65,7 +65,6 @@ export function mapaccess1Fast32(h: Hmap, hash: number, w0: number): unknown {
 
 /** The value of a two-word key (float64, bigint64), or undefined. Go: mapaccess1_fast64. */
 export function mapaccess1Fast64(h: Hmap, hash: number, w0: number, w1: number): unknown {
-  if (h.count === 0) return undefined;
   const t = h.oldbuckets === null ? h.buckets : homeTable(h, hash);
   const b = hash & t.mask;
   const top = tophash(hash);
