@@ -116,7 +116,6 @@ async function throughput(
     const r = task.result!;
     // Median run time (ms) of one task call, which performs `ops` operations.
     res[task.name] = ops / (r.latency.p50! / 1000);
-    if (process.env.HMAP_BENCH_DEBUG) console.error(name, task.name, r.latency.samples?.map((x) => x.toFixed(1)).join(" "));
   }
   return { map: res['Map']!, hmap: res['hmap']! };
 }
