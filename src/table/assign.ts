@@ -12,9 +12,8 @@ import {
 
 /**
  * Finds or inserts the key (hash, w0, w1) and returns its segment, with the slot in h.hitSlot; the caller
- * writes the value there.
- * h.inserted tells whether the key is new. The caller must have validated key and value: nothing here fails
- * on user input, so a rejected set leaves the map untouched.
+ * writes the value there. The caller must have validated key and value: nothing here fails on user input,
+ * so a rejected set leaves the map untouched.
  */
 export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segment {
   const top = tophash(hash);
@@ -55,7 +54,6 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segmen
         const k = wb + 2 + i * kw;
         if (i32[k] === w0 && (kw === 1 || i32[k + 1] === w1)) {
           h.hitSlot = (lb << 3) | i;
-          h.inserted = false;
           return seg;
         }
       }
@@ -86,7 +84,6 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segmen
     if (kw === 2) seg.i32[k + 1] = w1;
     h.count++;
     h.hitSlot = (insLb << 3) | insI;
-    h.inserted = true;
     return seg;
   }
 }

@@ -64,8 +64,6 @@ export class Hmap {
    * here (a small integer: no allocation, no write barrier).
    */
   hitSlot = 0;
-  /** Whether the last mapassign inserted a new key. */
-  inserted = false;
   /** xorshift state for incrnoverflow's sampling. */
   private rng: number;
   /** Thresholds derived from B (kept out of the insert path): see setB. */
