@@ -12,12 +12,16 @@ import { writeReport } from './lab/report.js';
 import type { LabMode, LabResults } from './lab/types.js';
 
 function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
+  // dist/cli.js, or build/src/cli.js when run from the test build.
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'hmap') return pkg.version;
+    } catch {
+      // not there: try the next place
+    }
   }
+  return 'unknown';
 }
 
 function parseSeed(s: string): number {

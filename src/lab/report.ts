@@ -3,7 +3,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ExperimentResult, LabResults, TableSpec } from './types.js';
 
 const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -18,8 +18,9 @@ function scriptSafe(s: string): string {
 }
 
 function chartLibrary(): string {
-  const require = createRequire(import.meta.url);
-  return readFileSync(require.resolve('chart.js/dist/chart.umd.js'), 'utf8');
+  // The UMD build is not in chart.js's exports map: find it beside the package's main file.
+  const main = createRequire(import.meta.url).resolve('chart.js');
+  return readFileSync(join(dirname(main), 'chart.umd.js'), 'utf8');
 }
 
 function renderTable(t: TableSpec): string {
@@ -73,9 +74,12 @@ function config(spec) {
     showLine: spec.type !== 'scatter',
     borderWidth: 1.5,
   }));
+  const fmt = (v) => (Math.abs(v) >= 1e4 ? Number(v).toExponential(0).replace('+', '') : String(Number(Number(v).toPrecision(3))));
   const axis = (a, numeric) => ({
     type: a.log ? 'logarithmic' : numeric ? 'linear' : 'category',
     title: { display: true, text: a.label },
+    // Log axes: label 1, 2 and 5 of each decade only, so labels never overlap.
+    ticks: a.log ? { callback: (v) => ([1, 2, 5].includes(Number((v / 10 ** Math.floor(Math.log10(v))).toFixed(3))) ? fmt(v) : '') } : {},
   });
   return {
     type: bar ? 'bar' : spec.type === 'scatter' ? 'scatter' : 'line',
