@@ -205,6 +205,22 @@ export abstract class HashMapImpl<K, V> {
     }
   }
 
+  /** @internal Whether a value is inside the value kind (the check of _checkValue, without throwing). */
+  _fits(value: unknown): boolean {
+    switch (this._vk) {
+      case ValueRep.int32:
+        return isInt32(value);
+      case ValueRep.uint32:
+        return isUint32(value);
+      case ValueRep.float64:
+        return typeof value === 'number';
+      case ValueRep.bigint64:
+        return isBigInt64(value);
+      default:
+        return true;
+    }
+  }
+
   /** @internal Reads the value in slot `slot` of `seg`. */
   _valueAt(seg: Segment, slot: number): V {
     const t = this._h.buckets;
@@ -272,6 +288,106 @@ export abstract class HashMapImpl<K, V> {
 
   clear(): void {
     this._h.clear();
+  }
+
+  /**
+   * Returns the key's value; if the key is absent, inserts `value` first and returns it (TC39 upsert
+   * proposal's Map.prototype.getOrInsert). One hash and one probe. Key and value are checked first, so a bad
+   * value throws even when the key is present, and the map is left unchanged.
+   */
+  getOrInsert(key: K, value: V): V {
+    const hash = this._key(key);
+    this._checkValue(value);
+    const h = this._h;
+    const before = h.count;
+    const seg = mapassign(h, hash, this._w0, this._w1);
+    if (h.count === before) return this._valueAt(seg, h.hitSlot);
+    this._store(seg, h.hitSlot, value);
+    return value;
+  }
+
+  /**
+   * Returns the key's value; if the key is absent, calls `callback(key)`, inserts what it returns and returns
+   * that (TC39 upsert proposal's Map.prototype.getOrInsertComputed). A hit costs one hash and one probe. The
+   * callback may use the map; as in the proposal, its result is stored under the key afterwards whatever it
+   * did. If the callback throws or returns a value outside the value kind, nothing is inserted.
+   */
+  getOrInsertComputed(key: K, callback: (key: K) => V): V {
+    const hash = this._key(key);
+    if (typeof callback !== 'function') {
+      throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
+    }
+    const h = this._h;
+    const seg = mapaccess(h, hash, this._w0, this._w1);
+    if (seg !== null) return this._valueAt(seg, h.hitSlot);
+    const value = callback(key);
+    this._checkValue(value);
+    this.set(key, value);
+    return value;
+  }
+
+  /**
+   * Sets the key to `updater(current value, key)`, where the current value is undefined for an absent key,
+   * and returns the new value. If the updater throws or returns a value outside the value kind, the map is
+   * left unchanged. The updater may use the map; its result is stored afterwards.
+   */
+  update(key: K, updater: (value: V | undefined, key: K) => V): V {
+    const hash = this._key(key);
+    if (typeof updater !== 'function') {
+      throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
+    }
+    const h = this._h;
+    const seg = mapaccess(h, hash, this._w0, this._w1);
+    const value = updater(seg === null ? undefined : this._valueAt(seg, h.hitSlot), key);
+    this._checkValue(value);
+    this.set(key, value);
+    return value;
+  }
+
+  /**
+   * Adds `delta` (default 1) to the key's value, an absent key counting as 0, and returns the new value: a
+   * counter in one call. Numeric value kinds only; `delta` is a bigint for bigint64 values (default 1n).
+   * A result outside the value kind (an int32 overflow, say) throws a RangeError and changes nothing.
+   * A present key costs one hash and one probe.
+   */
+  increment(key: K, delta?: V & (number | bigint)): V {
+    const hash = this._key(key);
+    const vk = this._vk;
+    if (vk === ValueRep.side) {
+      throw new TypeError("hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are 'any'");
+    }
+    const big = vk === ValueRep.bigint64;
+    const d = delta === undefined ? (big ? 1n : 1) : delta;
+    if (typeof d !== (big ? 'bigint' : 'number')) {
+      throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
+    }
+    const h = this._h;
+    const seg = mapaccess(h, hash, this._w0, this._w1);
+    const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
+    const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
+    if (!this._fits(value)) {
+      throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
+    }
+    if (seg !== null) this._store(seg, h.hitSlot, value);
+    else this.set(key, value);
+    return value;
+  }
+
+  /**
+   * Deletes every entry for which `predicate(value, key)` returns a truthy value, in one pass over the map,
+   * and returns how many it deleted. The predicate may use the map (iteration rules of the README apply).
+   */
+  deleteIf(predicate: (value: V, key: K) => unknown): number {
+    if (typeof predicate !== 'function') {
+      throw new TypeError(`hmap: deleteIf predicate must be a function, got ${describe(predicate)}`);
+    }
+    const it = new MapIter(this._h);
+    let deleted = 0;
+    while (mapiternext(it)) {
+      const key = this._keyAt(it.seg, it.slot);
+      if (predicate(this._valueAt(it.seg, it.slot), key) && this.delete(key)) deleted++;
+    }
+    return deleted;
   }
 
   forEach(callback: (value: V, key: K, map: this) => void, thisArg?: unknown): void {
