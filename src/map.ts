@@ -169,17 +169,35 @@ export abstract class HashMapImpl<K, V> {
   /** @internal Words of the key being processed (set by _key). */ _w0 = 0;
   /** @internal */ _w1 = 0;
 
-  constructor(options: HashMapOptions | Config, internal?: typeof construct) {
-    if (internal !== construct) {
-      // `new HashMap(options)`: validate, then build the subclass for this key kind instead.
-      const c = validateOptions(options);
-      return new subclassFor[c.keyKind](c, construct) as unknown as HashMapImpl<K, V>;
+  constructor(first: HashMapOptions | Config | Iterable<readonly [unknown, unknown]> | null | undefined, second?: HashMapOptions | typeof construct) {
+    if (second !== construct) {
+      // `new HashMap(options)` or `new HashMap(entries, options)`: validate, build the subclass for the key kind
+      // instead, then add the entries as Map's constructor does (set() for each [key, value] entry object).
+      const entries = second === undefined ? undefined : first;
+      const c = validateOptions(second === undefined ? first : second);
+      const m = new subclassFor[c.keyKind](c, construct) as unknown as HashMapImpl<K, V>;
+      if (entries !== undefined && entries !== null) m._addEntries(entries);
+      return m;
     }
-    const cfg = options as Config;
+    const cfg = first as Config;
     this._h = cfg.h;
     this._keyKind = cfg.keyKind;
     this._valueKind = cfg.valueKind;
     this._vk = valueKindCode(cfg.valueKind);
+  }
+
+  /** @internal Map's AddEntriesFromIterable: each item must be an object; its [0] and [1] are key and value. */
+  _addEntries(entries: unknown): void {
+    if (typeof (entries as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`hmap: entries must be iterable (like Map's constructor argument), got ${describe(entries)}`);
+    }
+    for (const item of entries as Iterable<unknown>) {
+      if ((typeof item !== 'object' && typeof item !== 'function') || item === null) {
+        throw new TypeError(`hmap: iterator value ${describe(item)} is not an entry object`);
+      }
+      const e = item as { 0: K; 1: V };
+      this.set(e[0], e[1]);
+    }
   }
 
   /** @internal Checks the key, leaves its words in _w0/_w1 and returns its hash. Throws on a bad key. */
@@ -412,9 +430,7 @@ export abstract class HashMapImpl<K, V> {
     return new HashMapIterator<[K, V]>(this as HashMapImpl<unknown, unknown>, 2);
   }
 
-  [Symbol.iterator](): HashMapIterator<[K, V]> {
-    return this.entries();
-  }
+  declare [Symbol.iterator]: () => HashMapIterator<[K, V]>;
 
   get [Symbol.toStringTag](): string {
     return 'HashMap';
@@ -443,6 +459,14 @@ export abstract class HashMapImpl<K, V> {
     verify(this._h);
   }
 }
+
+// As for Map, the default iterator is the entries method itself (Map.prototype[@@iterator] === entries).
+Object.defineProperty(HashMapImpl.prototype, Symbol.iterator, {
+  value: HashMapImpl.prototype.entries,
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
 
 class Int32KeyMap<V> extends HashMapImpl<number, V> {
   override get(key: number): V | undefined {
@@ -544,6 +568,14 @@ export interface HashMapConstructor {
    * value 'any', pass V explicitly to narrow it: `new HashMap<'int32', 'any', Foo>({ key: 'int32', value: 'any' })`.
    */
   new <KN extends KeyKind, VN extends ValueKind, V extends ValueType<VN> = ValueType<VN>>(
+    options: HashMapOptions<KN, VN>,
+  ): HashMap<KeyType<KN>, V>;
+  /**
+   * Creates a map and adds the entries, like `new Map(entries)`: any iterable of [key, value] pairs (null or
+   * undefined for none). A key or value outside its kind throws, as set() does.
+   */
+  new <KN extends KeyKind, VN extends ValueKind, V extends ValueType<VN> = ValueType<VN>>(
+    entries: Iterable<readonly [KeyType<KN>, V]> | null | undefined,
     options: HashMapOptions<KN, VN>,
   ): HashMap<KeyType<KN>, V>;
   readonly prototype: HashMap<unknown, unknown>;
