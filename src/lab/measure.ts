@@ -146,3 +146,24 @@ export function round(x: number, digits = 3): number {
   if (!Number.isFinite(x) || x === 0) return x;
   return Number(x.toPrecision(digits));
 }
+
+/**
+ * Finishes a growth in progress by documented means (README: every `delete` while the map grows moves the old
+ * chain it touches plus one more): deletes of a key that is absent, until the old array is dropped. Leaves the
+ * entries unchanged. For maps with number keys; returns the number of deletes it took (0 when not growing).
+ */
+export function finishGrowth(m: {
+  readonly _h: { oldbuckets: unknown };
+  has(key: number): boolean;
+  delete(key: number): boolean;
+}): number {
+  if (m._h.oldbuckets === null) return 0;
+  let absent = 0x7fffffff;
+  while (m.has(absent)) absent--;
+  let n = 0;
+  while (m._h.oldbuckets !== null) {
+    if (m.delete(absent)) throw new Error('finishGrowth: the absent key was present');
+    n++;
+  }
+  return n;
+}
