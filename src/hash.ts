@@ -54,3 +54,36 @@ export function randomSeed(): number {
   }
   return seedPool[seedNext++]!;
 }
+
+// Strings are hashed as MurmurHash3 x86_32 over their UTF-16 code units read as little-endian bytes: units 2i
+// and 2i+1 form block i (low half, high half), an odd last unit is the tail, and the length mixed in is the
+// byte length (2 per unit). The same function runs over a JS string (lookups) and over units stored in an arena
+// (evacuation, iteration, verify): hashString(s) === hashUnits(units of s) for every s (test/strings.test.ts).
+
+/** MurmurHash3's tail step for the last (odd) unit. */
+function mixTail(h: number, k: number): number {
+  k = Math.imul(k, c1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, c2);
+  return h ^ k;
+}
+
+/** Hash of a string key: MurmurHash3 x86_32 of its UTF-16LE bytes. Returns an int32. */
+export function hashString(s: string, seed: number): number {
+  const n = s.length;
+  let h = seed;
+  let i = 0;
+  for (; i + 1 < n; i += 2) h = mixBlock(h, s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
+  if (i < n) h = mixTail(h, s.charCodeAt(i));
+  return fmix32(h ^ (n << 1));
+}
+
+/** hashString over `len` code units stored at `off` in `data`. */
+export function hashUnits(data: Uint16Array, off: number, len: number, seed: number): number {
+  let h = seed;
+  const end = off + len;
+  let i = off;
+  for (; i + 1 < end; i += 2) h = mixBlock(h, data[i]! | (data[i + 1]! << 16));
+  if (i < end) h = mixTail(h, data[i]!);
+  return fmix32(h ^ (len << 1));
+}

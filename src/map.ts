@@ -2,7 +2,7 @@
 // probing, this file knows JS values). Each key kind is its own subclass, so the hot methods' key handling
 // (check, words, hash) is monomorphic per kind instead of branching on the kind on every call.
 
-import { hash1, hash2 } from './hash.js';
+import { hash1, hash2, hashString } from './hash.js';
 import {
   KeyKind,
   KeyType,
@@ -27,10 +27,11 @@ import { mapdelete } from './table/delete.js';
 import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
 import { MapIter, mapiternext } from './table/iterate.js';
 import { Bucket, Layout, Segment, ValueRep } from './table/layout.js';
+import { mapaccessStr, mapaccessStrSeg, mapassignStr, mapdeleteStr, storeStrValue } from './table/strings.js';
 import { verify } from './table/verify.js';
 
 export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKind = ValueKind> {
-  /** Key kind: 'int32' | 'uint32' | 'float64' | 'bigint64'. */
+  /** Key kind: 'int32' | 'uint32' | 'float64' | 'bigint64' | 'string'. */
   key: KN;
   /** Value kind: a key kind, or 'any' for any JS value (held in a side array). */
   value: VN;
@@ -61,7 +62,7 @@ export interface HashMapStats {
   oldBuckets: number;
   /** Old buckets evacuated so far in the current growth. */
   evacuated: number;
-  /** Every ArrayBuffer byte the map holds. */
+  /** Every ArrayBuffer byte the map holds: buckets and, for string kinds, arena chunks (old ones while growing). */
   bytes: number;
 }
 
@@ -118,7 +119,7 @@ function validateOptions(options: unknown): Config {
   }
   const keyKind = o.key as KeyKind;
   const valueKind = o.value as ValueKind;
-  const layout = new Layout(wordsOf(keyKind), valueKindCode(valueKind));
+  const layout = new Layout(wordsOf(keyKind), valueKindCode(valueKind), keyKind === 'string');
   const h = new Hmap({ layout, hint: capacity, seed: o.seed as number | undefined, loadFactor, growth: growth as GrowthMode });
   return { keyKind, valueKind, h };
 }
@@ -220,6 +221,9 @@ export abstract class HashMapImpl<K, V> {
       case ValueRep.bigint64:
         if (!isBigInt64(value)) rejectKind('bigint64', 'value', value);
         return;
+      case ValueRep.string:
+        if (typeof value !== 'string') rejectKind('string', 'value', value);
+        return;
     }
   }
 
@@ -234,6 +238,8 @@ export abstract class HashMapImpl<K, V> {
         return typeof value === 'number';
       case ValueRep.bigint64:
         return isBigInt64(value);
+      case ValueRep.string:
+        return typeof value === 'string';
       default:
         return true;
     }
@@ -252,6 +258,8 @@ export abstract class HashMapImpl<K, V> {
         return seg.f64[w >>> 1] as V;
       case ValueRep.bigint64:
         return seg.b64[w >>> 1] as V;
+      case ValueRep.string:
+        return seg.arena!.read(seg.i32[w]!, seg.i32[w + 1]!) as V;
       default:
         return (seg.side === null ? undefined : seg.side[slot]) as V;
     }
@@ -271,6 +279,9 @@ export abstract class HashMapImpl<K, V> {
         return;
       case ValueRep.bigint64:
         seg.b64[w >>> 1] = value as bigint;
+        return;
+      case ValueRep.string:
+        storeStrValue(this._h, seg, slot, value as string);
         return;
       default:
         seg.sideValues()[slot] = value;
@@ -371,8 +382,8 @@ export abstract class HashMapImpl<K, V> {
   increment(key: K, delta?: V & (number | bigint)): V {
     const hash = this._key(key);
     const vk = this._vk;
-    if (vk === ValueRep.side) {
-      throw new TypeError("hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are 'any'");
+    if (vk === ValueRep.side || vk === ValueRep.string) {
+      throw new TypeError(`hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are '${this._valueKind}'`);
     }
     const big = vk === ValueRep.bigint64;
     const d = delta === undefined ? (big ? 1n : 1) : delta;
@@ -552,11 +563,114 @@ class BigInt64KeyMap<V> extends HashMapImpl<bigint, V> {
   }
 }
 
+/**
+ * String keys: the table's string paths (table/strings.ts) take the key as a JS string, so every method that
+ * finds a key is overridden here; the numeric subclasses keep the word-based paths of the base class.
+ */
+class StringKeyMap<V> extends HashMapImpl<string, V> {
+  override _key(key: unknown): number {
+    if (typeof key !== 'string') rejectKind('string', 'key', key);
+    return hashString(key, this._h.seed);
+  }
+
+  override _keyAt(seg: Segment, slot: number): string {
+    const layout = this._h.layout;
+    const k = (slot >>> 3) * layout.bw + 2 + (slot & (Bucket.cnt - 1)) * 2;
+    return seg.arena!.read(seg.i32[k]!, seg.i32[k + 1]!);
+  }
+
+  override get(key: string): V | undefined {
+    const hash = this._key(key);
+    return mapaccessStr(this._h, hash, key) as V | undefined;
+  }
+
+  override has(key: string): boolean {
+    const hash = this._key(key);
+    return mapaccessStrSeg(this._h, hash, key) !== null;
+  }
+
+  override set(key: string, value: V): this {
+    const hash = this._key(key);
+    this._checkValue(value);
+    const h = this._h;
+    const seg = mapassignStr(h, hash, key);
+    this._store(seg, h.hitSlot, value);
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const hash = this._key(key);
+    return mapdeleteStr(this._h, hash, key);
+  }
+
+  override getOrInsert(key: string, value: V): V {
+    const hash = this._key(key);
+    this._checkValue(value);
+    const h = this._h;
+    const before = h.count;
+    const seg = mapassignStr(h, hash, key);
+    if (h.count === before) return this._valueAt(seg, h.hitSlot);
+    this._store(seg, h.hitSlot, value);
+    return value;
+  }
+
+  override getOrInsertComputed(key: string, callback: (key: string) => V): V {
+    const hash = this._key(key);
+    if (typeof callback !== 'function') {
+      throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
+    }
+    const h = this._h;
+    const seg = mapaccessStrSeg(h, hash, key);
+    if (seg !== null) return this._valueAt(seg, h.hitSlot);
+    const value = callback(key);
+    this._checkValue(value);
+    this.set(key, value);
+    return value;
+  }
+
+  override update(key: string, updater: (value: V | undefined, key: string) => V): V {
+    const hash = this._key(key);
+    if (typeof updater !== 'function') {
+      throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
+    }
+    const h = this._h;
+    const seg = mapaccessStrSeg(h, hash, key);
+    const value = updater(seg === null ? undefined : this._valueAt(seg, h.hitSlot), key);
+    this._checkValue(value);
+    this.set(key, value);
+    return value;
+  }
+
+  override increment(key: string, delta?: V & (number | bigint)): V {
+    const hash = this._key(key);
+    const vk = this._vk;
+    if (vk === ValueRep.side || vk === ValueRep.string) {
+      throw new TypeError(`hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are '${this._valueKind}'`);
+    }
+    const big = vk === ValueRep.bigint64;
+    const d = delta === undefined ? (big ? 1n : 1) : delta;
+    if (typeof d !== (big ? 'bigint' : 'number')) {
+      throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
+    }
+    const h = this._h;
+    const seg = mapaccessStrSeg(h, hash, key);
+    const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
+    const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
+    if (!this._fits(value)) {
+      throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
+    }
+    if (seg !== null) this._store(seg, h.hitSlot, value);
+    else this.set(key, value);
+    return value;
+  }
+}
+
 const subclassFor: Record<KeyKind, new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>> = {
   int32: Int32KeyMap,
   uint32: Uint32KeyMap,
   float64: Float64KeyMap,
   bigint64: BigInt64KeyMap,
+  string: StringKeyMap,
 };
 
 /** A hash map with Go's runtime map design, entries off the JS heap. See the README for semantics. */

@@ -9,8 +9,8 @@ import type { KeyKind, ValueKind } from '../src/index.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyMap = HashMap<any, any>;
 
-const keyKinds: KeyKind[] = ['int32', 'uint32', 'float64', 'bigint64'];
-const valueKinds: ValueKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'any'];
+const keyKinds: KeyKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'string'];
+const valueKinds: ValueKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'string', 'any'];
 
 function make(key: KeyKind, value: ValueKind, opts: Record<string, unknown> = {}): AnyMap {
   return new HashMap({ key, value, ...opts }) as AnyMap;
@@ -27,6 +27,8 @@ function keyOf(kind: KeyKind, i: number): unknown {
       return i + 0.25;
     case 'bigint64':
       return BigInt(i) * 3n - 2n ** 62n;
+    case 'string':
+      return i % 5 === 0 ? `\ud800${i}` : `key ${i}`;
   }
 }
 
@@ -41,6 +43,8 @@ function valueOf(kind: ValueKind, i: number): unknown {
       return i / 8;
     case 'bigint64':
       return BigInt(i) - 2n ** 63n;
+    case 'string':
+      return i % 4 === 0 ? '' : `value ${i}`;
     case 'any':
       return { i };
   }
@@ -48,6 +52,7 @@ function valueOf(kind: ValueKind, i: number): unknown {
 
 interface RawTable {
   segs: { u8: Uint8Array }[];
+  arena: { chunks: Uint16Array[]; live: number; dead: number } | null;
 }
 interface RawHmap {
   seed: number;
@@ -85,7 +90,13 @@ function label(v: unknown): string {
 /** Everything observable about a map, plus its raw bytes, for "left exactly as it was" checks. */
 function snapshot(m: AnyMap): unknown {
   const h = raw(m);
-  const bytes = (t: RawTable | null): string[] => (t === null ? [] : t.segs.map((s) => Buffer.from(s.u8).toString('base64')));
+  const bytes = (t: RawTable | null): string[] =>
+    t === null
+      ? []
+      : [
+          ...t.segs.map((s) => Buffer.from(s.u8).toString('base64')),
+          ...(t.arena === null ? [] : [`${t.arena.live}/${t.arena.dead}`, ...t.arena.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'))]),
+        ];
   const entries = [...m.entries()].map(([k, v]) => [keyString(k), v] as const);
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { size: m.size, stats: m.stats(), seed: h.seed, entries, buckets: bytes(h.buckets), old: bytes(h.oldbuckets) };
@@ -166,6 +177,15 @@ const badByKind: Record<KeyKind, [unknown, typeof TypeError | typeof RangeError]
     ['1', TypeError],
     [undefined, TypeError],
   ],
+  string: [
+    [1, TypeError],
+    [1n, TypeError],
+    [undefined, TypeError],
+    [null, TypeError],
+    [true, TypeError],
+    [{}, TypeError],
+    [new String('a'), TypeError],
+  ],
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -211,12 +231,14 @@ describe('Map surface', () => {
       uint32: [0, 2 ** 32 - 1, 2 ** 31, 1],
       float64: [-Infinity, Infinity, Number.MAX_VALUE, -Number.MIN_VALUE, Number.MIN_VALUE, 2 ** 53, 0.1],
       bigint64: [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 2n ** 32n],
+      string: ['', '\0', '\ud800', '\udfff\ud800', '\u{1f600}', 'x'.repeat(70_000)],
     };
     const valueEnds: Record<ValueKind, unknown[]> = {
       int32: [-(2 ** 31), 2 ** 31 - 1, 0, -1],
       uint32: [0, 2 ** 32 - 1, 2 ** 31, 1],
       float64: [-0, NaN, -Infinity, Number.MIN_VALUE, 0.1, -1e308],
       bigint64: [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 2n ** 32n],
+      string: ['', '\ud800', 'y'.repeat(40), '\u{1f600}\udc00'],
       any: [undefined, null, 'str', { a: 1 }, [1], 1n, Symbol('s'), () => 1, NaN, -0],
     };
     for (const kk of keyKinds) {
@@ -532,7 +554,7 @@ describe('options', () => {
     ['missing value kind', { key: 'int32' }, [TypeError], /value/],
     ['unknown key kind', { key: 'int64', value: 'int32' }, [TypeError], /int64/],
     ["'any' as a key kind", { key: 'any', value: 'int32' }, [TypeError], /key/],
-    ['unknown value kind', { key: 'int32', value: 'string' }, [TypeError], /string/],
+    ['unknown value kind', { key: 'int32', value: 'utf8' }, [TypeError], /utf8/],
     ['unknown option name', { key: 'int32', value: 'int32', capcity: 10 }, [TypeError], /capcity/],
     ['capacity -1', { key: 'int32', value: 'int32', capacity: -1 }, [RangeError], /capacity/],
     ['capacity 1.5', { key: 'int32', value: 'int32', capacity: 1.5 }, [RangeError], /capacity/],
@@ -611,7 +633,11 @@ describe('stats()', () => {
           }
           const h = raw(m);
           let held = 0;
-          for (const t of [h.buckets, h.oldbuckets]) if (t !== null) for (const seg of t.segs) held += seg.u8.buffer.byteLength;
+          for (const t of [h.buckets, h.oldbuckets]) {
+            if (t === null) continue;
+            for (const seg of t.segs) held += seg.u8.buffer.byteLength;
+            if (t.arena !== null) for (const c of t.arena.chunks) held += c.byteLength;
+          }
           assert.equal(s.bytes, held, `${kk} -> ${vk}: bytes is the sum of the buffers`);
           assert.ok(s.bytes >= (s.buckets + s.oldBuckets + s.overflowBuckets) * bucketBytes(kk, vk));
         }

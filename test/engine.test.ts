@@ -17,6 +17,7 @@ const keyFor: Record<KeyKind, (i: number) => unknown> = {
   uint32: (i) => [0, 2 ** 32 - 1][i % 40] ?? i * 104_729,
   float64: (i) => [NaN, -0, Infinity, -Infinity, Number.MIN_VALUE, 2 ** 53, 0.1][i % 40] ?? i / 3,
   bigint64: (i) => [-(2n ** 63n), 2n ** 63n - 1n, -1n][i % 40] ?? BigInt(i) * 1_000_000_007n,
+  string: (i) => ['', '\ud800', '\udc00\ud800', 'x'.repeat(3000)][i % 40] ?? `k${i}`,
 };
 
 const valueFor: Record<ValueKind, (v: number) => unknown> = {
@@ -24,6 +25,7 @@ const valueFor: Record<ValueKind, (v: number) => unknown> = {
   uint32: (v) => v >>> 0,
   float64: (v) => v / 7,
   bigint64: (v) => BigInt(v),
+  string: (v) => (v % 5 === 0 ? '' : `v${v}`),
   any: (v) => (v % 3 === 0 ? { v } : v % 3 === 1 ? `s${v}` : undefined),
 };
 
@@ -147,6 +149,9 @@ describe('model: HashMap behaves like Map (verify after every step)', () => {
     ['uint32', 'float64'],
     ['float64', 'bigint64'],
     ['bigint64', 'uint32'],
+    ['string', 'string'],
+    ['string', 'int32'],
+    ['int32', 'string'],
   ];
   for (const [k, v] of combos) {
     test(`${k} -> ${v}, Go's load factor`, () => runModel(k, v, {}, 60));
@@ -294,6 +299,7 @@ describe('bad input leaves the map unchanged', () => {
     ['uint32', [-1, 2 ** 32, 1.5, '1'], 'uint32', [-1, 2 ** 32, 0.5]],
     ['float64', ['1', 1n, undefined, {}], 'float64', ['1', 1n, null]],
     ['bigint64', [2n ** 63n, -(2n ** 63n) - 1n, 1, '1'], 'bigint64', [2n ** 64n, 1, '1']],
+    ['string', [1, 1n, null, undefined, {}, new String('x')], 'string', [1, null, undefined, 1n, ['a']]],
   ];
   for (const [kind, badKeys, vkind, badValues] of cases) {
     test(`${kind} keys, ${vkind} values`, () => {
@@ -325,7 +331,7 @@ describe('bad input leaves the map unchanged', () => {
 
   /** The error class follows the rule: TypeError for the wrong JS type, RangeError for out of range. */
   function e2type(k: unknown, kind: KeyKind): boolean {
-    const expected = kind === 'bigint64' ? 'bigint' : 'number';
+    const expected = kind === 'bigint64' ? 'bigint' : kind === 'string' ? 'string' : 'number';
     try {
       new HashMap({ key: kind, value: 'int32' }).get(k as never);
     } catch (e) {
@@ -359,7 +365,7 @@ describe('bad input leaves the map unchanged', () => {
       'int32',
       {},
       { key: 'int32' },
-      { key: 'string', value: 'int32' },
+      { key: 'utf8', value: 'int32' },
       { key: 'int32', value: 'int8' },
       { key: 'int32', value: 'int32', capacity: -1 },
       { key: 'int32', value: 'int32', capacity: 1.5 },

@@ -86,6 +86,21 @@ const keySpecs: KeySpec[] = [
     ),
     wide: fc.bigInt({ min: int64Min, max: int64Max }),
   },
+  {
+    kind: 'string',
+    // Tiny domain: short strings over a few units, lone surrogates and a NUL among them, so keys of equal
+    // length and shared prefixes collide often; edges: '', lone and reversed surrogates, long strings.
+    small: withEdges(
+      fc.string({ unit: fc.constantFrom('a', 'b', '\ud800', '\udc00', '\0'), maxLength: 3 }),
+      ['', '\ud800', '\udfff', '\udc00\ud800', '\u{1f600}', 'é', 'e\u0301', 'x'.repeat(40), 'x'.repeat(10_000), 'x'.repeat(9_999) + 'y'],
+    ),
+    wide: fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }),
+      fc.string({ unit: 'binary-ascii', maxLength: 100 }),
+    ),
+  },
 ];
 
 const valueArbs: Record<ValueKind, fc.Arbitrary<unknown>> = {
@@ -93,6 +108,10 @@ const valueArbs: Record<ValueKind, fc.Arbitrary<unknown>> = {
   uint32: fc.integer({ min: 0, max: 2 ** 32 - 1 }).map((v) => v >>> 0),
   float64: fc.double(), // NaN, -0, infinities included: values must round-trip bit for bit (Object.is)
   bigint64: fc.bigInt({ min: int64Min, max: int64Max }),
+  string: fc.oneof(
+    { weight: 8, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.constantFrom('', '\ud800', 'v'.repeat(200)) },
+  ),
   any: fc.anything({ withNullPrototype: true, withMap: true, withSet: true }),
 };
 
@@ -438,7 +457,7 @@ function fcParams(numRuns: number): fc.Parameters<unknown> {
   return { numRuns, interruptAfterTimeLimit: 20_000 };
 }
 
-const valueKindsUnderTest: ValueKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'any'];
+const valueKindsUnderTest: ValueKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'string', 'any'];
 
 for (const spec of keySpecs) {
   describe(`model: ${spec.kind} keys`, () => {

@@ -1,18 +1,24 @@
 // Key and value kinds: their names, their TypeScript types, and how a JS value is checked and turned into the
 // words the table stores. Checks throw before anything is written, so a rejected call leaves the map unchanged.
 
-export const keyKinds = ['int32', 'uint32', 'float64', 'bigint64'] as const;
-export const valueKinds = ['int32', 'uint32', 'float64', 'bigint64', 'any'] as const;
+export const keyKinds = ['int32', 'uint32', 'float64', 'bigint64', 'string'] as const;
+export const valueKinds = ['int32', 'uint32', 'float64', 'bigint64', 'string', 'any'] as const;
 
 export type KeyKind = (typeof keyKinds)[number];
 export type ValueKind = (typeof valueKinds)[number];
 
-/** The JS type of a key kind: bigint64 gives bigint, the others number. */
-export type KeyType<K extends KeyKind> = K extends 'bigint64' ? bigint : number;
-/** The JS type of a value kind: bigint64 gives bigint, any gives unknown, the others number. */
-export type ValueType<V extends ValueKind> = V extends 'bigint64' ? bigint : V extends 'any' ? unknown : number;
+/** The JS type of a key kind: bigint64 gives bigint, string string, the others number. */
+export type KeyType<K extends KeyKind> = K extends 'bigint64' ? bigint : K extends 'string' ? string : number;
+/** The JS type of a value kind: bigint64 gives bigint, string string, any gives unknown, the others number. */
+export type ValueType<V extends ValueKind> = V extends 'bigint64'
+  ? bigint
+  : V extends 'string'
+    ? string
+    : V extends 'any'
+      ? unknown
+      : number;
 
-/** Words each kind occupies in a bucket (any: 0, its values live in a side array). */
+/** Words each kind occupies in a bucket (any: 0, its values live in a side array; string: (ref, len)). */
 export function wordsOf(kind: ValueKind): number {
   return kind === 'int32' || kind === 'uint32' ? 1 : kind === 'any' ? 0 : 2;
 }
@@ -45,6 +51,7 @@ const ranges: Record<KeyKind, string> = {
   uint32: 'an integer in [0, 4294967295]',
   float64: 'a number',
   bigint64: 'a bigint in [-(2n ** 63n), 2n ** 63n - 1n]',
+  string: 'a string',
 };
 
 /**
@@ -52,7 +59,7 @@ const ranges: Record<KeyKind, string> = {
  * type outside the kind's range.
  */
 export function rejectKind(kind: KeyKind, role: 'key' | 'value', v: unknown): never {
-  const expected = kind === 'bigint64' ? 'bigint' : 'number';
+  const expected = kind === 'bigint64' ? 'bigint' : kind === 'string' ? 'string' : 'number';
   const msg = `hmap: ${kind} ${role} must be ${ranges[kind]}, got ${describe(v)}`;
   if (typeof v !== expected) throw new TypeError(msg);
   throw new RangeError(msg);

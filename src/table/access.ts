@@ -16,20 +16,21 @@ import {
 } from './layout.js';
 
 /** The table and main bucket to search for `hash`: the old one while its bucket is not yet evacuated. */
-function homeTable(h: Hmap, hash: number): Table {
+export function homeTable(h: Hmap, hash: number): Table {
   const old = h.oldbuckets;
   if (old !== null && !evacuated(old, hash & old.mask)) return old;
   return h.buckets;
 }
 
 /** The value in slot i of the bucket at word wb of seg, read by the table's value kind. */
-function valueAt(t: Table, seg: Segment, wb: number, i: number): unknown {
+export function valueAt(t: Table, seg: Segment, wb: number, i: number): unknown {
   const vk = t.vk;
   const w = wb + t.voff + i * t.vw;
   if (vk === ValueRep.int32) return seg.i32[w];
   if (vk === ValueRep.uint32) return seg.i32[w]! >>> 0;
   if (vk === ValueRep.float64) return seg.f64[w >>> 1];
   if (vk === ValueRep.bigint64) return seg.b64[w >>> 1];
+  if (vk === ValueRep.string) return t.arena!.read(seg.i32[w]!, seg.i32[w + 1]!);
   const side = seg.side;
   return side === null ? undefined : side[(wb / t.bw) * Bucket.cnt + i];
 }

@@ -1,6 +1,6 @@
 // Delete (Go: mapdelete).
 
-import { growWork } from './grow.js';
+import { compactIfDirty, growWork } from './grow.js';
 import { Hmap, keyWord, topByte } from './hmap.js';
 import { Table, tophash, Slot, Bucket } from './layout.js';
 
@@ -33,6 +33,14 @@ export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolea
       u8[tb + i] = Slot.emptyOne;
       markEmptyRest(t, bucket, gid, i);
       if (--h.count === 0) h.reseed();
+      if (t.arena !== null) {
+        // A string value (numeric keys; string keys take strings.ts): its units turn dead, and the slot's
+        // value len becomes 0 so that the next insert into this slot frees nothing.
+        const v = lb * layout.bw + layout.voff + i * 2;
+        t.arena.free(i32[v + 1]!);
+        i32[v + 1] = 0;
+        compactIfDirty(h);
+      }
       return true;
     }
     if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return false;
@@ -45,7 +53,7 @@ export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolea
  * chain is empty, turn this slot and the run of Slot.emptyOne slots before it into Slot.emptyRest, walking back across
  * bucket boundaries, so lookups stop early.
  */
-function markEmptyRest(t: Table, first: number, gid: number, i: number): void {
+export function markEmptyRest(t: Table, first: number, gid: number, i: number): void {
   const layout = t.layout;
   const last = Bucket.cnt - 1;
   let seg = t.seg(gid);

@@ -7,7 +7,8 @@
 // the old bucket count the old array is dropped. No operation touches more than two old chains plus at most 1024
 // evacuation marks.
 
-import { hash1, hash2 } from '../hash.js';
+import { hash1, hash2, hashUnits } from '../hash.js';
+import { minDead, refPos } from './arena.js';
 import { Hmap, evacuated, keyWord, moveSlot, sameSizeGrow, topByte } from './hmap.js';
 import {
   Bucket,
@@ -17,17 +18,21 @@ import {
   isEmpty,
 } from './layout.js';
 
-/** Starts a growth: doubling when over the load factor, otherwise same-size (too many overflow buckets). */
-export function hashGrow(h: Hmap): void {
+/**
+ * Starts a growth: doubling when over the load factor, otherwise same-size (too many overflow buckets, or
+ * `sameSize`: a string arena with more dead units than live ones, see strings.ts compactIfDirty).
+ */
+export function hashGrow(h: Hmap, sameSize = false): void {
   let bigger = 1;
-  if (!h.overLoadFactor(h.count + 1, h.B)) {
+  if (sameSize || !h.overLoadFactor(h.count + 1, h.B)) {
     bigger = 0;
     h.flags |= sameSizeGrow;
     h.sameSizeGrowths++;
   } else {
     h.doublings++;
   }
-  const newbuckets = new Table(h.layout, h.B + bigger);
+  const oldArena = h.buckets.arena;
+  const newbuckets = new Table(h.layout, h.B + bigger, oldArena === null ? 0 : oldArena.live);
   h.setB(h.B + bigger);
   h.oldbuckets = h.buckets;
   h.buckets = newbuckets;
@@ -38,6 +43,19 @@ export function hashGrow(h: Hmap): void {
     // Ablation for the lab: the stop-the-world growth that Go avoids.
     while (h.oldbuckets !== null) evacuate(h, h.nevacuate);
   }
+}
+
+/**
+ * Departure from Go, for string kinds: after an operation that made string units dead (a delete, a string value
+ * overwritten), starts a same-size growth when the current arena's dead units exceed its live units and
+ * minDead. Evacuation copies only live strings, so the next arena holds what the map holds; the copying costs
+ * at most the dead units written since the last compaction, so it is amortized O(1) per unit written, and the
+ * arena stays below about 2 * live + minDead units (plus the old arena while the growth runs).
+ */
+export function compactIfDirty(h: Hmap): void {
+  if (h.oldbuckets !== null) return;
+  const a = h.buckets.arena!;
+  if (a.dead > a.live && a.dead > minDead) hashGrow(h, true);
 }
 
 /** Evacuates the old bucket that new bucket `bucket` draws from, plus one more to make progress. */
@@ -70,7 +88,12 @@ export function newoverflow(h: Hmap, t: Table, gid: number): number {
 export function evacuate(h: Hmap, oldbucket: number): void {
   const old = h.oldbuckets!;
   const newbit = old.nb;
-  if (!evacuated(old, oldbucket)) {
+  if (old.arena !== null) {
+    if (!evacuated(old, oldbucket)) {
+      evacuateStrings(h, old, oldbucket);
+      h.evacuated++;
+    }
+  } else if (!evacuated(old, oldbucket)) {
     const nt = h.buckets;
     const same = h.isSameSizeGrow();
     const bw = old.bw;
@@ -156,6 +179,122 @@ export function evacuate(h: Hmap, oldbucket: number): void {
     h.evacuated++;
   }
   if (oldbucket === h.nevacuate) advanceEvacuationMark(h, newbit);
+}
+
+/**
+ * evacuate's body for tables with an arena (string keys or values): the same moves, but a string key's hash
+ * comes from its units in the old arena, and every moved string (key, and value of kind string) is copied into
+ * the new table's arena; its units turn dead in the old one. Only live entries are copied, so evacuation
+ * compacts. The old slots keep their (ref, len) into the old arena, which iterators can still read.
+ */
+function evacuateStrings(h: Hmap, old: Table, oldbucket: number): void {
+  const nt = h.buckets;
+  const newbit = old.nb;
+  const same = h.isSameSizeGrow();
+  const bw = old.bw;
+  const kw = old.kw;
+  const vw = old.vw;
+  const voff = old.voff;
+  const layout = old.layout;
+  const side = layout.sideValues;
+  const strKeys = layout.strKeys;
+  const strValues = layout.strValues;
+  const oa = old.arena!;
+  const na = nt.arena!;
+  const seed = h.seed;
+  let xb = oldbucket;
+  let xseg = nt.seg(xb);
+  let xwb = nt.local(xb) * bw;
+  let xi = 0;
+  let yb = oldbucket + newbit;
+  let yseg = same ? xseg : nt.seg(yb);
+  let ywb = same ? 0 : nt.local(yb) * bw;
+  let yi = 0;
+  let gid = oldbucket;
+  for (;;) {
+    const seg = old.seg(gid);
+    const lb = old.local(gid);
+    const u8 = seg.u8;
+    const i32 = seg.i32;
+    const wb = lb * bw;
+    const tb = wb << 2;
+    for (let i = 0; i < Bucket.cnt; i++) {
+      const top = u8[tb + i]!;
+      if (top === Slot.overflowLink) continue;
+      if (isEmpty(top)) {
+        u8[tb + i] = Slot.evacuatedEmpty;
+        continue;
+      }
+      if (top < Slot.minTopHash) throw new Error(`hmap: bad map state: tophash ${top} in an unevacuated bucket`);
+      const k = wb + 2 + i * kw;
+      const w0 = i32[k]!;
+      const w1 = kw === 2 ? i32[k + 1]! : 0;
+      let useY = false;
+      if (!same) {
+        const hash = strKeys
+          ? hashUnits(oa.chunkOf(w0), refPos(w0), w1, seed)
+          : kw === 1
+            ? hash1(w0, seed)
+            : hash2(w0, w1, seed);
+        useY = (hash & newbit) !== 0;
+      }
+      u8[tb + i] = useY ? Slot.evacuatedY : Slot.evacuatedX;
+      let dseg: Segment;
+      let dwb: number;
+      let di: number;
+      if (useY) {
+        if (yi === Bucket.cnt) {
+          yb = newoverflow(h, nt, yb);
+          yseg = nt.seg(yb);
+          ywb = nt.local(yb) * bw;
+          yi = 1;
+        }
+        dseg = yseg;
+        dwb = ywb;
+        di = yi++;
+      } else {
+        if (xi === Bucket.cnt) {
+          xb = newoverflow(h, nt, xb);
+          xseg = nt.seg(xb);
+          xwb = nt.local(xb) * bw;
+          xi = 1;
+        }
+        dseg = xseg;
+        dwb = xwb;
+        di = xi++;
+      }
+      const d32 = dseg.i32;
+      dseg.u8[(dwb << 2) + di] = top;
+      const dk = dwb + 2 + di * kw;
+      if (strKeys) {
+        d32[dk] = na.copy(oa, w0, w1);
+        d32[dk + 1] = w1;
+        oa.free(w1);
+      } else {
+        d32[dk] = w0;
+        if (kw === 2) d32[dk + 1] = w1;
+      }
+      if (vw !== 0) {
+        const sv = wb + voff + i * vw;
+        const dv = dwb + voff + di * vw;
+        if (strValues) {
+          const vlen = i32[sv + 1]!;
+          d32[dv] = na.copy(oa, i32[sv]!, vlen);
+          d32[dv + 1] = vlen;
+          oa.free(vlen);
+        } else {
+          d32[dv] = i32[sv]!;
+          if (vw === 2) d32[dv + 1] = i32[sv + 1]!;
+        }
+      }
+      if (side) {
+        const src = seg.side;
+        dseg.sideValues()[(dwb / bw) * Bucket.cnt + di] = src === null ? undefined : src[lb * Bucket.cnt + i];
+      }
+    }
+    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+    gid = i32[wb + old.linkOff]!;
+  }
 }
 
 /** Moves nevacuate past evacuated buckets (at most 1024, for O(1) work); ends the growth when all are done. */

@@ -8,8 +8,14 @@
 // - New bucket b is written only after old bucket b & oldmask has been evacuated (growWork runs first).
 // - In a chain, a slot marked Slot.emptyRest is followed only by Slot.emptyRest slots, up to the end of the chain.
 // - Only slot 7 may hold Slot.overflowLink; a bucket has a next bucket iff its slot 7 is the link.
+// - String kinds (arena.ts): each table's arena.live is the summed length of the strings in that table's live
+//   slots; every live slot's (ref, len) lies inside its table's arena; an empty slot of a string-valued table has
+//   value len 0. Departure from Go: besides Go's two triggers (load factor, too many overflow buckets), a
+//   same-size growth also starts when the current arena's dead units exceed its live units and minDead
+//   (strings.ts: compactIfDirty), so the units of deleted and overwritten strings are reclaimed.
 
-import { hash1, hash2, randomSeed } from '../hash.js';
+import { hash1, hash2, hashUnits, randomSeed } from '../hash.js';
+import { refPos } from './arena.js';
 import {
   Bucket,
   Layout,
@@ -138,6 +144,10 @@ export class Hmap {
   /** Hash of the key stored at word `kw` of `seg`. */
   hashAt(seg: Segment, kw: number): number {
     const i32 = seg.i32;
+    if (this.layout.strKeys) {
+      const ref = i32[kw]!;
+      return hashUnits(seg.arena!.chunkOf(ref), refPos(ref), i32[kw + 1]!, this.seed);
+    }
     return this.layout.kw === 1 ? hash1(i32[kw]!, this.seed) : hash2(i32[kw]!, i32[kw + 1]!, this.seed);
   }
 

@@ -8,6 +8,9 @@
 //
 // The overflow spill (layout.ts) moves slot 7's entry to slot 0 of a new overflow bucket. If the iterator had
 // already seen that entry in slot 7, it skips slot 0 of the next bucket, so the entry is not returned twice.
+//
+// String keys: an old slot's (ref, len) point into the old table's arena, which its segments keep alive, so a
+// moved key is read from there and looked up as a string (mapaccessStrSeg).
 
 import { mapaccess } from './access.js';
 import { Hmap, evacuated, keyWord, topByte } from './hmap.js';
@@ -18,7 +21,8 @@ import {
   Table,
   isEmpty,
 } from './layout.js';
-import { randomSeed } from '../hash.js';
+import { hashString, randomSeed } from '../hash.js';
+import { mapaccessStrSeg } from './strings.js';
 
 const noCheck = -1;
 
@@ -135,7 +139,14 @@ export function mapiternext(it: MapIter): boolean {
       }
       // The entry has moved since the iterator started: return the live one, if the key is still there.
       const i32 = seg.i32;
-      const live = mapaccess(h, h.hashAt(seg, kw), i32[kw]!, layout.kw === 2 ? i32[kw + 1]! : 0);
+      let live: Segment | null;
+      if (layout.strKeys) {
+        // The key's units are in this (old) table's arena, which the segment keeps alive; look it up as a string.
+        const s = seg.arena!.read(i32[kw]!, i32[kw + 1]!);
+        live = mapaccessStrSeg(h, hashString(s, h.seed), s);
+      } else {
+        live = mapaccess(h, h.hashAt(seg, kw), i32[kw]!, layout.kw === 2 ? i32[kw + 1]! : 0);
+      }
       if (live === null) continue;
       it.seg = live;
       it.slot = h.hitSlot;

@@ -3,8 +3,10 @@
 // A bucket is one contiguous run of 32-bit words inside an ArrayBuffer:
 //
 //   words 0..1            tophash[8]: one byte per slot (slot state, or the top 8 bits of the key's hash)
-//   words 2..2+8*kw       keys[8]:    kw words each (1: int32/uint32, 2: float64/bigint64 bit patterns)
-//   then 8*vw words       values[8]:  vw words each (0 when values live in the segment's side array)
+//   words 2..2+8*kw       keys[8]:    kw words each (1: int32/uint32, 2: float64/bigint64 bit patterns or a
+//                                     string's (ref, len) in the table's arena)
+//   then 8*vw words       values[8]:  vw words each (0 when values live in the segment's side array; a string
+//                                     value is (ref, len) like a string key)
 //
 // For int32 keys and values that is 72 bytes: at most two 64-byte cache lines, since 72-byte strides start at
 // multiples of 8. Keys are packed together and values together, as in Go, so no padding is needed.
@@ -15,10 +17,19 @@
 // With a 6.5 load factor only ~5% of buckets ever link, so this saves 4 bytes on every bucket for one slot on a
 // few: at 1e7 int32->int32 entries it is 15.9 instead of 16.8 bytes per entry (see bench `memory`).
 //
+// String keys and values (kind 'string') keep their code units off the buckets, in the table's Arena
+// (arena.ts): one arena per table generation, shared by its segments (Segment.arena), so whoever holds a segment
+// can read its strings, also after the table became old. An emptied slot of a string-valued table has its value
+// len word zeroed (so an insert into it frees nothing): a slot's value is stale only in evacuated or link slots.
+// Departure from Go (whose strings are GC-managed pointers): the map itself reclaims the units of deleted and
+// overwritten strings, by a same-size growth when dead units exceed live ones (strings.ts: compactIfDirty).
+//
 // Buckets are addressed by a global id: ids 0..2^B-1 are the main buckets, ids 2^B+o the overflow buckets.
 // Storage is split into segments (separate ArrayBuffers) so that no typed-array index exceeds 2^31 and so
 // overflow storage grows in small chunks instead of being copied: main buckets fill segments of 2^mainShift
 // buckets, overflow buckets fill chunks of 2^chunkShift buckets allocated on demand.
+
+import { Arena } from './arena.js';
 
 /** Slots per bucket (Go: bucketCnt). A const enum: TypeScript inlines the value, where an imported const
  * would be a live module binding loaded and hole-checked on every use in the hot loops (measured: ~15% of a
@@ -73,8 +84,10 @@ export const enum ValueRep {
   uint32 = 1,
   float64 = 2,
   bigint64 = 3,
+  /** (ref, len) of the string's units in the table's arena (value kind 'string') */
+  string = 4,
   /** in the segment's side array (value kind 'any') */
-  side = 4,
+  side = 5,
 }
 
 /** Per-map constants describing where a slot's key and value words sit inside a bucket. */
@@ -93,11 +106,22 @@ export class Layout {
   readonly linkOff: number;
   /** How a value is read (ValueRep). */
   readonly vk: number;
+  /** Keys are strings: (ref, len) in the table's arena (kw = 2). */
+  readonly strKeys: boolean;
+  /** Values are strings (vk = ValueRep.string). */
+  readonly strValues: boolean;
+  /** Tables need an arena (string keys or string values). */
+  readonly strings: boolean;
 
-  constructor(kw: number, vk: number) {
-    if ((kw !== 1 && kw !== 2) || !(vk >= ValueRep.int32 && vk <= ValueRep.side)) throw new Error(`hmap: bad layout kw=${kw} vk=${vk}`);
+  constructor(kw: number, vk: number, strKeys = false) {
+    if ((kw !== 1 && kw !== 2) || !(vk >= ValueRep.int32 && vk <= ValueRep.side) || (strKeys && kw !== 2)) {
+      throw new Error(`hmap: bad layout kw=${kw} vk=${vk} strKeys=${strKeys}`);
+    }
     this.kw = kw;
     this.vk = vk;
+    this.strKeys = strKeys;
+    this.strValues = vk === ValueRep.string;
+    this.strings = strKeys || this.strValues;
     this.vw = vk <= ValueRep.uint32 ? 1 : vk === ValueRep.side ? 0 : 2;
     this.sideValues = vk === ValueRep.side;
     const vw = this.vw;
@@ -123,10 +147,13 @@ export class Segment {
   /** Side array of values by slot (bucket * 8 + i), for value kind 'any'; null until a value is stored. */
   side: unknown[] | null = null;
   readonly buckets: number;
+  /** The arena of the table this segment belongs to (string kinds), else null. */
+  readonly arena: Arena | null;
 
-  constructor(layout: Layout, buckets: number) {
+  constructor(layout: Layout, buckets: number, arena: Arena | null = null) {
     const buf = new ArrayBuffer(buckets * layout.bw * 4);
     this.buckets = buckets;
+    this.arena = arena;
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     const wide = layout.kw === 2 || layout.vw === 2;
@@ -161,6 +188,8 @@ export class Table {
   readonly segs: Segment[];
   /** Overflow buckets in use (exact). */
   novf = 0;
+  /** Where this table's string keys and values live; null for numeric kinds. */
+  readonly arena: Arena | null;
   // Layout constants copied here so hot paths load them from the table they already hold.
   readonly bw: number;
   readonly kw: number;
@@ -169,9 +198,11 @@ export class Table {
   readonly linkOff: number;
   readonly vk: number;
 
-  constructor(layout: Layout, B: number) {
+  /** `arenaUnits`: string units the table is expected to receive (a growth passes the old arena's live units). */
+  constructor(layout: Layout, B: number, arenaUnits = 0) {
     if (B > maxB) throw new RangeError(`hmap: table would need 2^${B} buckets; the largest is 2^${maxB}`);
     this.layout = layout;
+    this.arena = layout.strings ? new Arena(arenaUnits) : null;
     this.bw = layout.bw;
     this.kw = layout.kw;
     this.vw = layout.vw;
@@ -187,7 +218,7 @@ export class Table {
     this.chunkShift = Math.max(0, Math.min(B - 6, maxChunkShift));
     this.chunkMask = (1 << this.chunkShift) - 1;
     this.segs = [];
-    for (let i = 0; i < this.nMainSegs; i++) this.segs.push(new Segment(layout, 1 << this.mainShift));
+    for (let i = 0; i < this.nMainSegs; i++) this.segs.push(new Segment(layout, 1 << this.mainShift, this.arena));
   }
 
   /** Segment holding bucket `gid`. */
@@ -207,13 +238,14 @@ export class Table {
     const o = this.novf++;
     const chunk = o >>> this.chunkShift;
     if (this.nMainSegs + chunk >= this.segs.length) {
-      this.segs.push(new Segment(this.layout, 1 << this.chunkShift));
+      this.segs.push(new Segment(this.layout, 1 << this.chunkShift, this.arena));
     }
     return this.nb + o;
   }
 
+  /** Bytes of every bucket segment and arena chunk. */
   get bytes(): number {
-    let n = 0;
+    let n = this.arena === null ? 0 : this.arena.bytes;
     for (const s of this.segs) n += s.byteLength;
     return n;
   }

@@ -15,6 +15,32 @@ function fail(msg: string): never {
 interface Walk {
   live: number;
   keys: Set<string>;
+  /** String units of the live entries of the table being walked. */
+  units: number;
+}
+
+/** A live slot's string key and/or value lie inside its table's arena; returns their units. */
+function checkStrings(h: Hmap, t: Table, gid: number, i: number): number {
+  const layout = h.layout;
+  const arena = t.arena!;
+  const seg = t.seg(gid);
+  const lb = t.local(gid);
+  let units = 0;
+  if (layout.strKeys) {
+    const k = keyWord(layout, lb, i);
+    const ref = seg.i32[k]!;
+    const len = seg.i32[k + 1]!;
+    if (len < 0 || !arena.inRange(ref, len)) fail(`bucket ${gid} slot ${i}: string key (${ref >>> 0}, ${len}) is outside the arena`);
+    units += len;
+  }
+  if (layout.strValues) {
+    const v = lb * layout.bw + layout.voff + i * 2;
+    const ref = seg.i32[v]!;
+    const len = seg.i32[v + 1]!;
+    if (len < 0 || !arena.inRange(ref, len)) fail(`bucket ${gid} slot ${i}: string value (${ref >>> 0}, ${len}) is outside the arena`);
+    units += len;
+  }
+  return units;
 }
 
 /** Visits every slot of main bucket b's chain in t; checks links and Slot.emptyRest; returns the chain's bucket ids. */
@@ -42,12 +68,15 @@ function chainOf(t: Table, b: number, seen: Uint8Array): number[] {
 function keyString(h: Hmap, t: Table, gid: number, i: number): string {
   const seg = t.seg(gid);
   const k = keyWord(h.layout, t.local(gid), i);
+  if (h.layout.strKeys) return t.arena!.read(seg.i32[k]!, seg.i32[k + 1]!);
   return h.layout.kw === 1 ? `${seg.i32[k]}` : `${seg.i32[k]}:${seg.i32[k + 1]}`;
 }
 
 /** Checks one live entry: tophash and home bucket agree with its hash; the key is unique. */
 function checkEntry(h: Hmap, t: Table, home: number, gid: number, i: number, top: number, w: Walk): void {
   const seg = t.seg(gid);
+  if (seg.arena !== t.arena) fail(`bucket ${gid}'s segment does not share its table's arena`);
+  if (t.arena !== null) w.units += checkStrings(h, t, gid, i);
   const hash = h.hashAt(seg, keyWord(h.layout, t.local(gid), i));
   if (tophash(hash) !== top) fail(`bucket ${gid} slot ${i}: tophash ${top}, key hashes to ${tophash(hash)}`);
   if ((hash & t.mask) !== home) fail(`bucket ${gid} slot ${i}: key belongs in bucket ${hash & t.mask}, found under ${home}`);
@@ -84,6 +113,9 @@ function walkTable(h: Hmap, t: Table, old: boolean, w: Walk): number {
           fail(`bucket ${gid} slot ${i} is in evacuated state ${top} in a ${old ? 'unevacuated old' : 'live'} chain`);
         }
         if (rest && top !== Slot.emptyRest) fail(`bucket ${gid} slot ${i} has state ${top} after an Slot.emptyRest`);
+        if (top <= Slot.emptyOne && layout.strValues && seg.i32[lb * layout.bw + layout.voff + i * 2 + 1] !== 0) {
+          fail(`bucket ${gid} slot ${i} is empty but its string value len is not 0`);
+        }
         if (top === Slot.emptyRest) {
           rest = true;
           continue;
@@ -108,13 +140,20 @@ function walkTable(h: Hmap, t: Table, old: boolean, w: Walk): number {
     }
   }
   for (let o = 0; o < t.novf; o++) if (!seen[o]) fail(`overflow bucket ${t.nb + o} is allocated but unreachable`);
+  if (t.arena !== null) {
+    const a = t.arena;
+    if (a.live !== w.units) fail(`${old ? 'old' : 'current'} arena counts ${a.live} live units but live entries hold ${w.units}`);
+    if (a.dead < 0) fail(`${old ? 'old' : 'current'} arena counts ${a.dead} dead units`);
+  }
+  w.units = 0;
   return evacuatedChains;
 }
 
 export function verify(h: Hmap): void {
   const t = h.buckets;
   if (t.B !== h.B) fail(`header B ${h.B} but bucket array has 2^${t.B}`);
-  const w: Walk = { live: 0, keys: new Set() };
+  if ((t.arena !== null) !== h.layout.strings) fail(`the table ${t.arena === null ? 'lacks' : 'has'} an arena`);
+  const w: Walk = { live: 0, keys: new Set(), units: 0 };
   walkTable(h, t, false, w);
   const old = h.oldbuckets;
   if (old !== null) {
