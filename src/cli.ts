@@ -54,11 +54,14 @@ function printSummary(r: LabResults, out: { html: string; json: string }): void 
 
 async function lab(opts: { full: boolean; only?: string[]; out: string; json: boolean; seed?: number; smoke: boolean }): Promise<void> {
   const mode: LabMode = opts.smoke ? 'smoke' : opts.full ? 'full' : 'default';
-  // Progress goes to stderr so that --json keeps stdout clean; bars draw only on a terminal.
+  // Progress goes to stderr so that --json keeps stdout clean. Bars draw on a terminal; elsewhere (CI, pipes)
+  // one line per finished experiment.
+  const tty = process.stderr.isTTY === true;
   const bars = new cliProgress.MultiBar(
     {
       stream: process.stderr,
-      format: ' {name} |{bar}| {percentage}% | {eta_formatted} left | {elapsed}s',
+      format: ' {name} |{bar}| {percentage}% | {duration_formatted}',
+      barsize: 30,
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 20,
@@ -66,6 +69,8 @@ async function lab(opts: { full: boolean; only?: string[]; out: string; json: bo
     cliProgress.Presets.shades_classic,
   );
   let bar: cliProgress.SingleBar | undefined;
+  let label = '';
+  let started = 0;
   let results: LabResults;
   try {
     results = await runLab({
@@ -74,12 +79,15 @@ async function lab(opts: { full: boolean; only?: string[]; out: string; json: bo
       seed: opts.seed,
       version: version(),
       onStart: (e, i, total) => {
-        bar = bars.create(1000, 0, { name: `[${i + 1}/${total}] ${e.name.padEnd(16)}` });
+        started = performance.now();
+        label = `[${i + 1}/${total}] ${e.name.padEnd(16)}`;
+        if (tty) bar = bars.create(1000, 0, { name: label });
       },
       onProgress: (_e, done, total) => bar?.update(total > 0 ? Math.min(1000, Math.round((1000 * done) / total)) : 0),
       onEnd: () => {
         bar?.update(1000);
         bar?.stop();
+        if (!tty) process.stderr.write(` ${label} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       },
     });
   } finally {
