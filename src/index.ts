@@ -6,3 +6,4 @@ export type { HashMapOptions, HashMapStats, HashMapConstructor } from './map.js'
 export type { KeyKind, ValueKind, KeyType, ValueType } from './kinds/kinds.js';
 export type { GrowthMode } from './table/hmap.js';
 export { InvariantError } from './table/verify.js';
+export type { HashMapMetrics, LatencySnapshot, MetricsOptions, SampledOp } from './metrics.js';

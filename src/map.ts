@@ -29,6 +29,7 @@ import { MapIter, mapiternext } from './table/iterate.js';
 import { Bucket, Layout, Segment, ValueRep } from './table/layout.js';
 import { mapaccessStr, mapaccessStrSeg, mapassignStr, mapdeleteStr, storeStrValue } from './table/strings.js';
 import { verify } from './table/verify.js';
+import { HashMapMetrics, LatencySink, MetricsOptions, MetricsState, metered, metricsStateFor, snapshotMetrics } from './metrics.js';
 
 export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKind = ValueKind> {
   /** Key kind: 'int32' | 'uint32' | 'float64' | 'bigint64' | 'string'. */
@@ -43,6 +44,8 @@ export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKi
   loadFactor?: number;
   /** 'incremental' (default) or 'all-at-once': evacuate the whole table inside the growing call. For experiments. */
   growth?: GrowthMode;
+  /** Count hits, misses, inserts, updates, deletes and sample latencies (m.metrics(), hmap/otel). Default false. */
+  metrics?: boolean | MetricsOptions;
 }
 
 export interface HashMapStats {
@@ -66,13 +69,14 @@ export interface HashMapStats {
   bytes: number;
 }
 
-const optionNames = ['key', 'value', 'capacity', 'seed', 'loadFactor', 'growth'];
+const optionNames = ['key', 'value', 'capacity', 'seed', 'loadFactor', 'growth', 'metrics'];
 const construct = Symbol('hmap.construct');
 
 interface Config {
   keyKind: KeyKind;
   valueKind: ValueKind;
   h: Hmap;
+  metrics: MetricsState | null;
 }
 
 function validateOptions(options: unknown): Config {
@@ -117,11 +121,12 @@ function validateOptions(options: unknown): Config {
   if (!growthModes.includes(growth as GrowthMode)) {
     throw new TypeError(`hmap: option growth must be one of ${growthModes.join(', ')}, got ${describe(o.growth)}`);
   }
+  const metrics = metricsStateFor(o.metrics);
   const keyKind = o.key as KeyKind;
   const valueKind = o.value as ValueKind;
   const layout = new Layout(wordsOf(keyKind), valueKindCode(valueKind), keyKind === 'string');
   const h = new Hmap({ layout, hint: capacity, seed: o.seed as number | undefined, loadFactor, growth: growth as GrowthMode });
-  return { keyKind, valueKind, h };
+  return { keyKind, valueKind, h, metrics };
 }
 
 type IterMode = 0 | 1 | 2; // keys, values, entries
@@ -167,6 +172,8 @@ export abstract class HashMapImpl<K, V> {
   /** @internal */ readonly _keyKind!: KeyKind;
   /** @internal */ readonly _valueKind!: ValueKind;
   /** @internal */ readonly _vk!: number;
+  /** @internal Counters, when metrics are on (then this is an instance of a metered subclass). */
+  _metrics: MetricsState | null = null;
   /** @internal Words of the key being processed (set by _key). */ _w0 = 0;
   /** @internal */ _w1 = 0;
 
@@ -176,7 +183,7 @@ export abstract class HashMapImpl<K, V> {
       // instead, then add the entries as Map's constructor does (set() for each [key, value] entry object).
       const entries = second === undefined ? undefined : first;
       const c = validateOptions(second === undefined ? first : second);
-      const m = new subclassFor[c.keyKind](c, construct) as unknown as HashMapImpl<K, V>;
+      const m = new (c.metrics === null ? subclassFor : meteredFor)[c.keyKind](c, construct) as unknown as HashMapImpl<K, V>;
       if (entries !== undefined && entries !== null) m._addEntries(entries);
       return m;
     }
@@ -185,6 +192,7 @@ export abstract class HashMapImpl<K, V> {
     this._keyKind = cfg.keyKind;
     this._valueKind = cfg.valueKind;
     this._vk = valueKindCode(cfg.valueKind);
+    this._metrics = cfg.metrics;
   }
 
   /** @internal Map's AddEntriesFromIterable: each item must be an object; its [0] and [1] are key and value. */
@@ -465,6 +473,28 @@ export abstract class HashMapImpl<K, V> {
     };
   }
 
+  /**
+   * Every counter and gauge of the map: hits, misses, inserts, updates, deletes, growths, evacuations, the
+   * table's shape and bytes, and sampled latencies. Counters are 0 unless metrics are on (option metrics, or
+   * instrument() from hmap/otel); gauges are always read from the table.
+   */
+  metrics(): HashMapMetrics {
+    return snapshotMetrics(this._h, this._metrics);
+  }
+
+  /** @internal Turns metrics on (instrument() calls it) and returns the latency sinks of the map's state. */
+  _enableMetrics(options?: MetricsOptions): LatencySink[] {
+    if (this._metrics === null) {
+      const state = metricsStateFor(options ?? true)!;
+      // From now on this map is an instance of its kind's metered class: the plain class is left as it was.
+      Object.setPrototypeOf(this, meteredFor[this._keyKind].prototype);
+      this._metrics = state;
+    } else if (options !== undefined) {
+      metricsStateFor(options);
+    }
+    return this._metrics!.sinks;
+  }
+
   /** Checks every invariant of the table (O(n)); throws an InvariantError naming the first one broken. */
   verify(): void {
     verify(this._h);
@@ -672,6 +702,11 @@ const subclassFor: Record<KeyKind, new (cfg: Config, internal: typeof construct)
   bigint64: BigInt64KeyMap,
   string: StringKeyMap,
 };
+
+/** The metered subclass of each key kind's class (metrics.ts), for maps with metrics on. */
+const meteredFor = Object.fromEntries(
+  Object.entries(subclassFor).map(([kind, C]) => [kind, metered(C as unknown as abstract new () => never)]),
+) as unknown as Record<KeyKind, new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>>;
 
 /** A hash map with Go's runtime map design, entries off the JS heap. See the README for semantics. */
 export type HashMap<K, V> = HashMapImpl<K, V>;

@@ -92,6 +92,7 @@ export function evacuate(h: Hmap, oldbucket: number): void {
     if (!evacuated(old, oldbucket)) {
       evacuateStrings(h, old, oldbucket);
       h.evacuated++;
+      h.evacuatedTotal++;
     }
   } else if (!evacuated(old, oldbucket)) {
     const nt = h.buckets;
@@ -177,6 +178,7 @@ export function evacuate(h: Hmap, oldbucket: number): void {
       gid = i32[wb + old.linkOff]!;
     }
     h.evacuated++;
+    h.evacuatedTotal++;
   }
   if (oldbucket === h.nevacuate) advanceEvacuationMark(h, newbit);
 }

@@ -55,6 +55,8 @@ export class Hmap {
   evacuated = 0;
   /** Bumped by clear(): iterators started before it stop. */
   clearSeq = 0;
+  /** Old buckets evacuated since the map was made (all growths, clear() included; metrics). */
+  evacuatedTotal = 0;
   /** Growths started: doublings and same-size. */
   doublings = 0;
   sameSizeGrowths = 0;
