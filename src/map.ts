@@ -183,7 +183,7 @@ export abstract class HashMapImpl<K, V> {
       // instead, then add the entries as Map's constructor does (set() for each [key, value] entry object).
       const entries = second === undefined ? undefined : first;
       const c = validateOptions(second === undefined ? first : second);
-      const m = new (c.metrics === null ? subclassFor : meteredFor)[c.keyKind](c, construct) as unknown as HashMapImpl<K, V>;
+      const m = new (c.metrics === null ? subclassFor[c.keyKind] : meteredClass(c.keyKind))(c, construct) as unknown as HashMapImpl<K, V>;
       if (entries !== undefined && entries !== null) m._addEntries(entries);
       return m;
     }
@@ -487,7 +487,7 @@ export abstract class HashMapImpl<K, V> {
     if (this._metrics === null) {
       const state = metricsStateFor(options ?? true)!;
       // From now on this map is an instance of its kind's metered class: the plain class is left as it was.
-      Object.setPrototypeOf(this, meteredFor[this._keyKind].prototype);
+      Object.setPrototypeOf(this, meteredClass(this._keyKind).prototype);
       this._metrics = state;
     } else if (options !== undefined) {
       metricsStateFor(options);
@@ -703,10 +703,16 @@ const subclassFor: Record<KeyKind, new (cfg: Config, internal: typeof construct)
   string: StringKeyMap,
 };
 
-/** The metered subclass of each key kind's class (metrics.ts), for maps with metrics on. */
-const meteredFor = Object.fromEntries(
-  Object.entries(subclassFor).map(([kind, C]) => [kind, metered(C as unknown as abstract new () => never)]),
-) as unknown as Record<KeyKind, new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>>;
+type KindClass = new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>;
+const meteredFor: Partial<Record<KeyKind, KindClass>> = {};
+
+/**
+ * The metered subclass of a key kind's class (metrics.ts), made on first use: closures made from one function
+ * literal share their feedback, so a process that meters one kind keeps its metered methods monomorphic.
+ */
+function meteredClass(kind: KeyKind): KindClass {
+  return (meteredFor[kind] ??= metered(subclassFor[kind] as unknown as abstract new () => never) as unknown as KindClass);
+}
 
 /** A hash map with Go's runtime map design, entries off the JS heap. See the README for semantics. */
 export type HashMap<K, V> = HashMapImpl<K, V>;
