@@ -7,3 +7,4 @@ export type { KeyKind, ValueKind, KeyType, ValueType } from './kinds/kinds.js';
 export type { GrowthMode } from './table/hmap.js';
 export { InvariantError } from './table/verify.js';
 export type { HashMapMetrics, LatencySnapshot, MetricsOptions, SampledOp } from './metrics.js';
+import './anchors.js';

@@ -1,0 +1,41 @@
+// Regression test: a program that makes a HashMap, uses it and drops it before a GC must not lose hmap's
+// optimized code ("weak objects" deopts: V8 frees the hidden classes of the dead map's internal objects).
+// src/anchors.ts keeps one small map per kind alive; without it this test counts about 135 such deopts.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'index.js');
+
+const script = `
+import { HashMap } from ${JSON.stringify(pathToFileURL(dist).href)};
+const n = 50000;
+const keys = new Int32Array(n);
+for (let i = 0; i < n; i++) keys[i] = (Math.imul(i, 2654435761) ^ 12345) | 0;
+let sink = 0;
+for (const kind of ['int32', 'float64', 'string']) {
+  const k = (x) => (kind === 'string' ? 'k' + x : kind === 'float64' ? x / 2 : x);
+  for (let round = 0; round < 4; round++) {
+    const m = new HashMap({ key: kind, value: 'int32' });
+    for (let i = 0; i < n; i++) m.set(k(keys[i]), i);
+    for (let r = 0; r < 3; r++) for (let i = 0; i < n; i++) sink += m.get(k(keys[i]));
+    globalThis.gc();
+  }
+}
+console.log(sink !== 0 ? 'done' : 'zero');
+`;
+
+describe('hidden classes stay alive', () => {
+  it('a map made, used and dropped before a GC leaves hmap code optimized (no weak-object deopts)', () => {
+    const out = execFileSync(process.execPath, ['--expose-gc', '--trace-deopt', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.match(out, /done/);
+    const weak = out.split('\n').filter((l) => l.includes('reason: weak objects'));
+    assert.equal(weak.length, 0, `weak-object deopts:\n${weak.slice(0, 5).join('\n')}`);
+  });
+});
