@@ -1,0 +1,144 @@
+// node build/bench/sync.js [--iters N] [--work N] [--workers N]: the sync primitives' costs.
+//
+//   uncontended   lock()+unlock() and tryLock()+unlock() in one thread, ns per pair; lockAsync()+unlock()
+//   contended     `workers` threads (default 2) each doing `iters` rounds of lock, `work` loop steps, unlock,
+//                 `work` steps: total locks/s, and each lock()'s wait in microseconds (p50, p99, p99.9, max,
+//                 hdr-histogram-js), with starvation mode (Go's default) and with { starvation: false }
+//
+// Numbers depend heavily on the machine (cores, other load); say which when quoting them.
+
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as hdr from 'hdr-histogram-js';
+import { Mutex } from '../src/sync/index.js';
+import { Mem } from '../test/workers/sync-shared.js';
+import type { SyncJob } from '../test/workers/sync-shared.js';
+
+export interface SyncBenchOptions {
+  iters: number;
+  work: number;
+  workers: number;
+}
+
+export interface ContendedRow {
+  starvation: boolean;
+  workers: number;
+  locksPerSec: number;
+  p50us: number;
+  p99us: number;
+  p999us: number;
+  maxUs: number;
+  /** Locks that waited at all (> 1 us). */
+  waitedShare: number;
+}
+
+export interface SyncBenchResult {
+  cpus: number;
+  lockUnlockNs: number;
+  tryLockUnlockNs: number;
+  lockAsyncUnlockNs: number;
+  contended: ContendedRow[];
+}
+
+const workerUrl = new URL('../test/workers/sync-worker.js', import.meta.url);
+
+function nsPer(n: number, f: () => void): number {
+  f(); // warm up
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < 5; r++) f();
+  return Number(process.hrtime.bigint() - t0) / (5 * n);
+}
+
+async function contended(starvation: boolean, o: SyncBenchOptions): Promise<ContendedRow> {
+  const m = new Mutex({ starvation });
+  const mem = new Int32Array(new SharedArrayBuffer(64 * 4));
+  const runs = Array.from(
+    { length: o.workers },
+    () =>
+      new Promise<{ ms: number; waits: Float64Array }>((resolve, reject) => {
+        const data: SyncJob = { job: 'contend', mutex: m.share(), mem, iters: o.iters, workers: o.workers, work: o.work };
+        const w = new Worker(workerUrl, { workerData: data });
+        w.once('message', (r: { ms: number; waits: Float64Array }) => {
+          w.postMessage('bye');
+          resolve(r);
+        });
+        w.once('error', reject);
+      }),
+  );
+  const results = await Promise.all(runs);
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e9, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  let waited = 0;
+  let n = 0;
+  for (const r of results) {
+    for (const us of r.waits) {
+      h.recordValue(Math.max(1, Math.round(us)));
+      if (us > 1) waited++;
+      n++;
+    }
+  }
+  const ms = Math.max(...results.map((r) => r.ms));
+  if (Atomics.load(mem, Mem.ready) !== o.workers || m.state.word !== 0) throw new Error('bench: mutex not idle after the run');
+  return {
+    starvation,
+    workers: o.workers,
+    locksPerSec: n / (ms / 1000),
+    p50us: h.getValueAtPercentile(50),
+    p99us: h.getValueAtPercentile(99),
+    p999us: h.getValueAtPercentile(99.9),
+    maxUs: h.maxValue,
+    waitedShare: waited / n,
+  };
+}
+
+export async function benchSync(o: SyncBenchOptions = { iters: 200_000, work: 50, workers: 2 }): Promise<SyncBenchResult> {
+  const m = new Mutex();
+  const n = 1_000_000;
+  const lockUnlockNs = nsPer(n, () => {
+    for (let i = 0; i < n; i++) {
+      m.lock();
+      m.unlock();
+    }
+  });
+  const tryLockUnlockNs = nsPer(n, () => {
+    for (let i = 0; i < n; i++) {
+      if (m.tryLock()) m.unlock();
+    }
+  });
+  const na = 100_000;
+  await m.lockAsync();
+  m.unlock();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < na; i++) {
+    await m.lockAsync();
+    m.unlock();
+  }
+  const lockAsyncUnlockNs = Number(process.hrtime.bigint() - t0) / na;
+  const rows: ContendedRow[] = [];
+  for (const starvation of [true, false, true, false]) rows.push(await contended(starvation, o));
+  return { cpus: availableParallelism(), lockUnlockNs, tryLockUnlockNs, lockAsyncUnlockNs, contended: rows };
+}
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const o = { iters: arg('iters', 200_000), work: arg('work', 50), workers: arg('workers', 2) };
+  const r = await benchSync(o);
+  console.log(`sync bench, ${r.cpus} CPUs, node ${process.version}`);
+  console.log(`uncontended: lock+unlock ${r.lockUnlockNs.toFixed(1)} ns, tryLock+unlock ${r.tryLockUnlockNs.toFixed(1)} ns, await lockAsync+unlock ${r.lockAsyncUnlockNs.toFixed(1)} ns`);
+  console.log(`contended: ${o.workers} workers x ${o.iters} locks, ${o.work} loop steps inside and outside the lock`);
+  console.table(
+    r.contended.map((c) => ({
+      starvation: c.starvation,
+      'locks/s': Math.round(c.locksPerSec),
+      'waited %': +(100 * c.waitedShare).toFixed(1),
+      'p50 us': c.p50us,
+      'p99 us': c.p99us,
+      'p99.9 us': c.p999us,
+      'max us': c.maxUs,
+    })),
+  );
+}

@@ -1,0 +1,356 @@
+// Mutex: Go's sync.Mutex (src/sync/mutex.go) over words of a SharedArrayBuffer, for worker_threads.
+//
+// Words (Mutex.words = 16, one 64-byte cache line when the index is a multiple of 16):
+//
+//   0      state: mutexLocked (1) | mutexWoken (2) | mutexStarving (4) | waiters << 3, exactly Go's state
+//   1      owner: threadId + 1 of the holder (0: none or unknown); informational, for crash recovery (below)
+//   2, 3   reserved (an owner epoch for crash recovery)
+//   4..15  the FIFO semaphore (sema.ts) Go's runtime_SemacquireMutex / runtime_Semrelease stand for
+//
+// lock() and unlock() follow mutex.go line by line: a CAS fast path; otherwise spin a little while the mutex
+// is locked in normal mode (setting mutexWoken so unlock does not wake anyone needlessly), then count
+// ourselves as a waiter and sleep on the semaphore. Normal mode lets a running thread barge in ahead of a
+// woken waiter; a waiter that has waited more than 1 ms (starvationThresholdNs) sets mutexStarving, and from
+// then on unlock hands the mutex to the waiter at the head of the queue, newcomers queue without trying,
+// until a waiter that waited less than 1 ms or the last waiter switches back to normal mode.
+//
+// Where this departs from Go, and why:
+// - The semaphore is built here (sema.ts): tickets for FIFO order, a front lane for Go's lifo requeue.
+// - Go's spin (runtime_canSpin: up to 4 rounds of 30 PAUSE instructions, only on a multicore machine with
+//   other Ps running) becomes up to 4 rounds of up to 200 Atomics.load of the state word, ending a round early
+//   when the locked bit clears; only when the machine has more than one CPU. lockAsync does not spin.
+// - unlock() drops mutexLocked with a CAS loop instead of an atomic add, so unlocking an unlocked mutex throws
+//   a SyncError and leaves the state untouched (Go's add-then-check corrupts it, and Go dies anyway).
+// - Handoff cannot yield the CPU to the woken waiter (Go's semrelease(handoff=true) does); the OS wakes it.
+// - starvation: false (an option, for ablation) never enters starvation mode: pure barging.
+// - lockAsync() (not in Go) is lock() with Atomics.waitAsync, for threads that must not block their event loop
+//   (a browser's main thread cannot Atomics.wait at all; Node's main thread can but should not for long).
+//
+// Crash recovery (to come with the shared map): a thread that dies holding the mutex leaves mutexLocked set.
+// The owner word names the holder (threadId + 1). The plan: the map keeps a registry of attached threads,
+// each slot with its threadId and an epoch; the thread that spawns workers (or the map's own spawn helper)
+// marks a slot dead on the Worker's 'exit' event and bumps its epoch. A waiter sleeps with a timeout (say
+// 100 ms) instead of forever; when it times out it reads the owner word and, if the registry says that thread
+// is dead, takes the mutex over by CAS on the owner word (dead id -> its own), keeping mutexLocked set, and
+// marks the data the mutex guards for repair (the map's stripe verify/rollback). Words 2 and 3 are kept for
+// the owner's epoch, so a recycled slot is not mistaken for the dead owner.
+
+import { checkRegion, handleWords, now, selfOwner, SyncError } from './common.js';
+import { availableParallelism } from 'node:os';
+import { fifoAcquire, fifoAcquireAsync, fifoQueued, fifoRelease, fifoWords } from './sema.js';
+
+const mutexLocked = 1;
+const mutexWoken = 2;
+const mutexStarving = 4;
+const mutexWaiterShift = 3;
+const waiterOne = 1 << mutexWaiterShift;
+/** Go's starvationThresholdNs = 1e6, in milliseconds. */
+const starvationThresholdMs = 1;
+
+const owner = 1;
+const sema = 4;
+const words = sema + fifoWords;
+
+const spinRounds = 4;
+const spinLoads = 200;
+const multicore = availableParallelism() > 1;
+
+/** Options for a Mutex. */
+export interface MutexOptions {
+  /**
+   * Enter starvation mode when a waiter has waited more than 1 ms (default true, as in Go). false keeps the
+   * mutex in normal mode (a running thread may always barge ahead of woken waiters): better throughput, an
+   * unbounded tail; for measurements.
+   */
+  starvation?: boolean;
+}
+
+/** The structured-cloneable description of a mutex, for Mutex.attach in another thread. */
+export interface MutexHandle {
+  readonly kind: 'hmap.Mutex';
+  readonly sab: SharedArrayBuffer;
+  /** Index of the mutex's first word in an Int32Array over sab. */
+  readonly index: number;
+  readonly starvation: boolean;
+}
+
+/** A snapshot of a mutex's words (racy by nature; for tests, diagnostics and benchmarks). */
+export interface MutexState {
+  locked: boolean;
+  woken: boolean;
+  starving: boolean;
+  /** Threads counted as waiting in the state word. */
+  waiters: number;
+  /** The holder's threadId, or -1 when unlocked or unknown. */
+  owner: number;
+  /** The raw state word. */
+  word: number;
+}
+
+let given: { i32: Int32Array; index: number } | null = null;
+
+/**
+ * A mutual exclusion lock shared by threads: Go's sync.Mutex over 16 words of a SharedArrayBuffer. Not
+ * reentrant, not tied to a thread: any thread may unlock a mutex another one locked.
+ */
+export class Mutex {
+  /** Int32 words a mutex takes (Mutex.over). */
+  static readonly words = words;
+
+  private readonly i32: Int32Array;
+  private readonly at: number;
+  private readonly starvation: boolean;
+
+  /** A new unlocked mutex in its own SharedArrayBuffer. */
+  constructor(options: MutexOptions = {}) {
+    if (given !== null) {
+      this.i32 = given.i32;
+      this.at = given.index;
+      given = null;
+    } else {
+      this.i32 = new Int32Array(new SharedArrayBuffer(words * 4));
+      this.at = 0;
+    }
+    this.starvation = options.starvation !== false;
+  }
+
+  /**
+   * The mutex in words [index, index + Mutex.words) of a shared Int32Array (all zero: unlocked), for
+   * structures that keep their locks in their own memory. Every thread must use the same options.
+   */
+  static over(i32: Int32Array, index: number, options?: MutexOptions): Mutex {
+    checkRegion(i32, index, words, 'Mutex.over');
+    given = { i32, index };
+    try {
+      return new Mutex(options);
+    } finally {
+      given = null;
+    }
+  }
+
+  /** The mutex a handle from share() describes, in this thread. */
+  static attach(handle: unknown): Mutex {
+    const { i32, index } = handleWords(handle, 'hmap.Mutex', words, 'Mutex');
+    return Mutex.over(i32, index, { starvation: (handle as MutexHandle).starvation !== false });
+  }
+
+  /** A structured-cloneable handle: postMessage it or pass it in workerData, then Mutex.attach it. */
+  share(): MutexHandle {
+    return {
+      kind: 'hmap.Mutex',
+      sab: this.i32.buffer as SharedArrayBuffer,
+      index: this.i32.byteOffset / 4 + this.at,
+      starvation: this.starvation,
+    };
+  }
+
+  /** Locks the mutex, blocking the thread (Atomics.wait) while another holds it. */
+  lock(): void {
+    const i32 = this.i32;
+    const at = this.at;
+    if (Atomics.compareExchange(i32, at, 0, mutexLocked) === 0) {
+      i32[at + owner] = selfOwner;
+      return;
+    }
+    this.lockSlow();
+  }
+
+  /** Locks the mutex if that needs no waiting; false if it is held (or handed to a waiter). */
+  tryLock(): boolean {
+    const i32 = this.i32;
+    const at = this.at;
+    const old = Atomics.load(i32, at);
+    if ((old & (mutexLocked | mutexStarving)) !== 0) return false;
+    // There may be a waiter, but we are running now and can take the mutex before it wakes up.
+    if (Atomics.compareExchange(i32, at, old, old | mutexLocked) !== old) return false;
+    i32[at + owner] = selfOwner;
+    return true;
+  }
+
+  /** Unlocks the mutex; throws a SyncError if it is not locked. */
+  unlock(): void {
+    const i32 = this.i32;
+    const at = this.at;
+    const held = i32[at + owner]!;
+    i32[at + owner] = 0;
+    if (Atomics.compareExchange(i32, at, mutexLocked, 0) === mutexLocked) return;
+    this.unlockSlow(held);
+  }
+
+  /**
+   * Locks the mutex without blocking the thread: resolves once this thread holds it. Mixes freely with lock()
+   * in other threads (and in this one, as long as this thread does not block on a mutex it holds).
+   */
+  lockAsync(): Promise<void> {
+    const i32 = this.i32;
+    const at = this.at;
+    if (Atomics.compareExchange(i32, at, 0, mutexLocked) === 0) {
+      i32[at + owner] = selfOwner;
+      return Promise.resolve();
+    }
+    return this.lockSlowAsync();
+  }
+
+  /** A snapshot of the mutex's words. */
+  get state(): MutexState {
+    const word = Atomics.load(this.i32, this.at);
+    const o = Atomics.load(this.i32, this.at + owner);
+    return {
+      locked: (word & mutexLocked) !== 0,
+      woken: (word & mutexWoken) !== 0,
+      starving: (word & mutexStarving) !== 0,
+      waiters: word >>> mutexWaiterShift,
+      owner: o === 0 || (word & mutexLocked) === 0 ? -1 : o - 1,
+      word,
+    };
+  }
+
+  /** Waiters asleep or about to sleep on the semaphore (ticket line and front lane); for diagnostics. */
+  get queued(): { line: number; front: number } {
+    return fifoQueued(this.i32, this.at + sema);
+  }
+
+  private lockSlow(): void {
+    const i32 = this.i32;
+    const at = this.at;
+    let waitStart = 0;
+    let starving = false;
+    let awoke = false;
+    let iter = 0;
+    let old = Atomics.load(i32, at);
+    for (;;) {
+      // Don't spin in starvation mode: ownership is handed off to waiters, we could not take it anyway.
+      if ((old & (mutexLocked | mutexStarving)) === mutexLocked && multicore && iter < spinRounds) {
+        // Set mutexWoken so unlock does not wake another waiter while we are about to take the mutex.
+        if (
+          !awoke &&
+          (old & mutexWoken) === 0 &&
+          old >>> mutexWaiterShift !== 0 &&
+          Atomics.compareExchange(i32, at, old, old | mutexWoken) === old
+        ) {
+          awoke = true;
+        }
+        for (let k = 0; k < spinLoads; k++) if ((Atomics.load(i32, at) & mutexLocked) === 0) break;
+        iter++;
+        old = Atomics.load(i32, at);
+        continue;
+      }
+      let nw = old;
+      // Don't try to take a starving mutex: newcomers queue.
+      if ((old & mutexStarving) === 0) nw |= mutexLocked;
+      if ((old & (mutexLocked | mutexStarving)) !== 0) nw += waiterOne;
+      // Switch to starvation mode, unless the mutex is unlocked now (unlock expects a starving mutex to have
+      // waiters, which would not be the case).
+      if (starving && (old & mutexLocked) !== 0) nw |= mutexStarving;
+      if (awoke) {
+        // We were woken (or set mutexWoken while spinning): reset the flag either way.
+        if ((nw & mutexWoken) === 0) throw new SyncError('sync: inconsistent mutex state');
+        nw &= ~mutexWoken;
+      }
+      const seen = Atomics.compareExchange(i32, at, old, nw);
+      if (seen !== old) {
+        old = seen;
+        continue;
+      }
+      if ((old & (mutexLocked | mutexStarving)) === 0) break; // locked with the CAS
+      // Waited before: queue at the front.
+      const front = waitStart !== 0;
+      if (waitStart === 0) waitStart = now();
+      fifoAcquire(i32, at + sema, front);
+      if (this.starvation) starving = starving || now() - waitStart > starvationThresholdMs;
+      old = Atomics.load(i32, at);
+      if ((old & mutexStarving) !== 0) {
+        // Handed off to us in starvation mode: mutexLocked is not set and we are still counted as a waiter.
+        if ((old & (mutexLocked | mutexWoken)) !== 0 || old >>> mutexWaiterShift === 0) {
+          throw new SyncError('sync: inconsistent mutex state');
+        }
+        let delta = mutexLocked - waiterOne;
+        // Exit starvation mode if we did not starve or are the last waiter (two threads could otherwise go
+        // lock-step in starvation mode forever).
+        if (!starving || old >>> mutexWaiterShift === 1) delta -= mutexStarving;
+        Atomics.add(i32, at, delta);
+        break;
+      }
+      awoke = true;
+      iter = 0;
+    }
+    i32[at + owner] = selfOwner;
+  }
+
+  private async lockSlowAsync(): Promise<void> {
+    const i32 = this.i32;
+    const at = this.at;
+    let waitStart = 0;
+    let starving = false;
+    let awoke = false;
+    let old = Atomics.load(i32, at);
+    for (;;) {
+      let nw = old;
+      if ((old & mutexStarving) === 0) nw |= mutexLocked;
+      if ((old & (mutexLocked | mutexStarving)) !== 0) nw += waiterOne;
+      if (starving && (old & mutexLocked) !== 0) nw |= mutexStarving;
+      if (awoke) {
+        if ((nw & mutexWoken) === 0) throw new SyncError('sync: inconsistent mutex state');
+        nw &= ~mutexWoken;
+      }
+      const seen = Atomics.compareExchange(i32, at, old, nw);
+      if (seen !== old) {
+        old = seen;
+        continue;
+      }
+      if ((old & (mutexLocked | mutexStarving)) === 0) break;
+      const front = waitStart !== 0;
+      if (waitStart === 0) waitStart = now();
+      await fifoAcquireAsync(i32, at + sema, front);
+      if (this.starvation) starving = starving || now() - waitStart > starvationThresholdMs;
+      old = Atomics.load(i32, at);
+      if ((old & mutexStarving) !== 0) {
+        if ((old & (mutexLocked | mutexWoken)) !== 0 || old >>> mutexWaiterShift === 0) {
+          throw new SyncError('sync: inconsistent mutex state');
+        }
+        let delta = mutexLocked - waiterOne;
+        if (!starving || old >>> mutexWaiterShift === 1) delta -= mutexStarving;
+        Atomics.add(i32, at, delta);
+        break;
+      }
+      awoke = true;
+    }
+    i32[at + owner] = selfOwner;
+  }
+
+  private unlockSlow(held: number): void {
+    const i32 = this.i32;
+    const at = this.at;
+    // Drop mutexLocked, refusing if it is not set.
+    let old = Atomics.load(i32, at);
+    for (;;) {
+      if ((old & mutexLocked) === 0) {
+        if (held !== 0) i32[at + owner] = held;
+        throw new SyncError('sync: unlock of unlocked mutex');
+      }
+      const seen = Atomics.compareExchange(i32, at, old, old - mutexLocked);
+      if (seen === old) break;
+      old = seen;
+    }
+    old -= mutexLocked;
+    if ((old & mutexStarving) === 0) {
+      for (;;) {
+        // No waiters, or one already woken or has taken the lock: nobody to wake. In starvation mode the
+        // handoff chain is not ours (we did not see mutexStarving when we unlocked): get out of the way.
+        if (old >>> mutexWaiterShift === 0 || (old & (mutexLocked | mutexWoken | mutexStarving)) !== 0) return;
+        // Take the right to wake someone.
+        const nw = (old - waiterOne) | mutexWoken;
+        const seen = Atomics.compareExchange(i32, at, old, nw);
+        if (seen === old) {
+          fifoRelease(i32, at + sema);
+          return;
+        }
+        old = seen;
+      }
+    } else {
+      // Starvation mode: hand the mutex to the next waiter. mutexLocked stays clear, the waiter sets it; the
+      // mutex still counts as locked while mutexStarving is set, so newcomers do not take it.
+      fifoRelease(i32, at + sema);
+    }
+  }
+}
