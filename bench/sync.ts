@@ -1,9 +1,13 @@
-// node build/bench/sync.js [--iters N] [--work N] [--workers N]: the sync primitives' costs.
+// node build/bench/sync.js [--iters N] [--work N] [--work-out N] [--workers N]: the sync primitives' costs.
 //
 //   uncontended   lock()+unlock() and tryLock()+unlock() in one thread, ns per pair; lockAsync()+unlock()
 //   contended     `workers` threads (default 2) each doing `iters` rounds of lock, `work` loop steps, unlock,
-//                 `work` steps: total locks/s, and each lock()'s wait in microseconds (p50, p99, p99.9, max,
-//                 hdr-histogram-js), with starvation mode (Go's default) and with { starvation: false }
+//                 `work-out` steps (default: as many as inside): total locks/s, and each lock()'s wait in
+//                 microseconds (p50, p99, p99.9, max, hdr-histogram-js), with starvation mode (Go's default) and
+//                 with { starvation: false }. --work-out 0 is the case starvation mode exists for: the holder
+//                 takes the lock again at once, ahead of a waiter that is still waking up.
+//   holder        one thread holds the lock 2 ms at a time (asleep) and takes it again at once, 100 times; two
+//                 threads lock and unlock meanwhile: their longest wait, with and without starvation mode
 //
 // Numbers depend heavily on the machine (cores, other load); say which when quoting them.
 
@@ -12,12 +16,13 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as hdr from 'hdr-histogram-js';
 import { Mutex } from '../src/sync/index.js';
-import { Mem } from '../test/workers/sync-shared.js';
+import { logCapacity, Mem } from '../test/workers/sync-shared.js';
 import type { SyncJob } from '../test/workers/sync-shared.js';
 
 export interface SyncBenchOptions {
   iters: number;
   work: number;
+  workOut: number;
   workers: number;
 }
 
@@ -33,12 +38,23 @@ export interface ContendedRow {
   waitedShare: number;
 }
 
+export interface HolderRow {
+  starvation: boolean;
+  /** Critical sections in the run, and how many ran in starvation mode. */
+  sections: number;
+  starvingSections: number;
+  /** The two other threads' longest lock() wait, ms. */
+  maxWaitMs: number[];
+  runMs: number;
+}
+
 export interface SyncBenchResult {
   cpus: number;
   lockUnlockNs: number;
   tryLockUnlockNs: number;
   lockAsyncUnlockNs: number;
   contended: ContendedRow[];
+  holder: HolderRow[];
 }
 
 const workerUrl = new URL('../test/workers/sync-worker.js', import.meta.url);
@@ -57,7 +73,7 @@ async function contended(starvation: boolean, o: SyncBenchOptions): Promise<Cont
     { length: o.workers },
     () =>
       new Promise<{ ms: number; waits: Float64Array }>((resolve, reject) => {
-        const data: SyncJob = { job: 'contend', mutex: m.share(), mem, iters: o.iters, workers: o.workers, work: o.work };
+        const data: SyncJob = { job: 'contend', mutex: m.share(), mem, iters: o.iters, workers: o.workers, work: o.work, workOut: o.workOut };
         const w = new Worker(workerUrl, { workerData: data });
         w.once('message', (r: { ms: number; waits: Float64Array }) => {
           w.postMessage('bye');
@@ -91,7 +107,29 @@ async function contended(starvation: boolean, o: SyncBenchOptions): Promise<Cont
   };
 }
 
-export async function benchSync(o: SyncBenchOptions = { iters: 200_000, work: 50, workers: 2 }): Promise<SyncBenchResult> {
+async function holder(starvation: boolean): Promise<HolderRow> {
+  const m = new Mutex({ starvation });
+  const mem = new Int32Array(new SharedArrayBuffer((Mem.log + logCapacity) * 4));
+  const run = (role: 'holder' | 'hammer'): Promise<{ acquisitions: number; maxWaitMs: number }> =>
+    new Promise((resolve, reject) => {
+      const data: SyncJob = { job: 'starve', role, mutex: m.share(), mem, rounds: 100, holdMs: 2, workers: 3 };
+      const w = new Worker(workerUrl, { workerData: data });
+      w.once('message', (r: { acquisitions: number; maxWaitMs: number }) => {
+        w.postMessage('bye');
+        resolve(r);
+      });
+      w.once('error', reject);
+    });
+  const t0 = performance.now();
+  const r = await Promise.all([run('holder'), run('hammer'), run('hammer')]);
+  const runMs = performance.now() - t0;
+  const n = Math.min(mem[Mem.seq]!, logCapacity);
+  let starving = 0;
+  for (let i = 0; i < n; i++) starving += mem[Mem.log + i]!;
+  return { starvation, sections: mem[Mem.seq]!, starvingSections: starving, maxWaitMs: [r[1].maxWaitMs, r[2].maxWaitMs], runMs };
+}
+
+export async function benchSync(o: SyncBenchOptions = { iters: 200_000, work: 50, workOut: 50, workers: 2 }): Promise<SyncBenchResult> {
   const m = new Mutex();
   const n = 1_000_000;
   const lockUnlockNs = nsPer(n, () => {
@@ -116,7 +154,9 @@ export async function benchSync(o: SyncBenchOptions = { iters: 200_000, work: 50
   const lockAsyncUnlockNs = Number(process.hrtime.bigint() - t0) / na;
   const rows: ContendedRow[] = [];
   for (const starvation of [true, false, true, false]) rows.push(await contended(starvation, o));
-  return { cpus: availableParallelism(), lockUnlockNs, tryLockUnlockNs, lockAsyncUnlockNs, contended: rows };
+  const holders: HolderRow[] = [];
+  for (const starvation of [true, false, true, false]) holders.push(await holder(starvation));
+  return { cpus: availableParallelism(), lockUnlockNs, tryLockUnlockNs, lockAsyncUnlockNs, contended: rows, holder: holders };
 }
 
 function arg(name: string, dflt: number): number {
@@ -125,11 +165,12 @@ function arg(name: string, dflt: number): number {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const o = { iters: arg('iters', 200_000), work: arg('work', 50), workers: arg('workers', 2) };
+  const work = arg('work', 50);
+  const o = { iters: arg('iters', 200_000), work, workOut: arg('work-out', work), workers: arg('workers', 2) };
   const r = await benchSync(o);
   console.log(`sync bench, ${r.cpus} CPUs, node ${process.version}`);
   console.log(`uncontended: lock+unlock ${r.lockUnlockNs.toFixed(1)} ns, tryLock+unlock ${r.tryLockUnlockNs.toFixed(1)} ns, await lockAsync+unlock ${r.lockAsyncUnlockNs.toFixed(1)} ns`);
-  console.log(`contended: ${o.workers} workers x ${o.iters} locks, ${o.work} loop steps inside and outside the lock`);
+  console.log(`contended: ${o.workers} workers x ${o.iters} locks, ${o.work} loop steps inside the lock, ${o.workOut} outside`);
   console.table(
     r.contended.map((c) => ({
       starvation: c.starvation,
@@ -139,6 +180,15 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       'p99 us': c.p99us,
       'p99.9 us': c.p999us,
       'max us': c.maxUs,
+    })),
+  );  console.log('holder: one thread holds the lock 2 ms, 100 times, retaking it at once; two threads lock/unlock meanwhile');
+  console.table(
+    r.holder.map((h) => ({
+      starvation: h.starvation,
+      'critical sections': h.sections,
+      'in starvation mode': h.starvingSections,
+      'others max wait ms': h.maxWaitMs.map((x) => x.toFixed(1)).join(', '),
+      'run ms': Math.round(h.runMs),
     })),
   );
 }

@@ -266,6 +266,29 @@ describe('Mutex: threads', () => {
     await p.stop();
   });
 
+  it('lockAsync on the main thread and lock() in 3 workers keep a plain counter exact, both modes', async () => {
+    for (const starvation of [true, false]) {
+      const m = new Mutex({ starvation });
+      const mem = scratch();
+      const n = 3000;
+      const mine = 300;
+      const others = Array.from({ length: 3 }, () => job({ job: 'counter', mutex: m.share(), mem, iters: n, workers: 4, spin: 30 }));
+      Atomics.add(mem, Mem.ready, 1);
+      await until(() => Atomics.load(mem, Mem.ready) >= 4, 'the workers to start');
+      for (let i = 0; i < mine; i++) {
+        await m.lockAsync();
+        const v = mem[Mem.counter]!;
+        await null; // hold it across a turn of the microtask queue
+        mem[Mem.counter] = v + 1;
+        m.unlock();
+      }
+      await Promise.all(others);
+      assert.equal(mem[Mem.counter], 3 * n + mine, `starvation: ${starvation}`);
+      assert.equal(m.state.word, 0);
+      assert.deepEqual(m.queued, { line: 0, front: 0 });
+    }
+  });
+
   for (const starvation of [true, false]) {
     it(`starvation mode ${starvation ? 'is entered when waiters wait > 1 ms and exited when the queue drains' : 'never happens with { starvation: false }'}`, async () => {
       const m = new Mutex({ starvation });

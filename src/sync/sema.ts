@@ -41,6 +41,10 @@ const ringMask = 3;
 /** Words a FIFO semaphore takes. */
 export const fifoWords = 12;
 
+/** False once Atomics.wait has thrown: a thread that may not block (a browser's main thread) spins instead. */
+let canBlock = true;
+
+/** The semaphore's internal lock, held for a few instructions: spin, then sleep (or spin on if we may not). */
 function lockSema(i32: Int32Array, at: number): void {
   let c = Atomics.compareExchange(i32, at, 0, 1);
   if (c === 0) return;
@@ -48,7 +52,13 @@ function lockSema(i32: Int32Array, at: number): void {
   if (c === 0) return;
   if (c !== 2) c = Atomics.exchange(i32, at, 2);
   while (c !== 0) {
-    Atomics.wait(i32, at, 2);
+    if (canBlock) {
+      try {
+        Atomics.wait(i32, at, 2);
+      } catch {
+        canBlock = false;
+      }
+    }
     c = Atomics.exchange(i32, at, 2);
   }
 }

@@ -7,7 +7,7 @@ export type SyncJob =
   | { job: 'rw-pair'; rw: unknown; mem: Int32Array }
   | { job: 'rw-mix'; role: 'reader' | 'writer'; rw: unknown; mem: Int32Array; iters: number; workers: number }
   | { job: 'wg-done'; wg: unknown; mem: Int32Array; slot: number; delayMs: number }
-  | { job: 'contend'; mutex: unknown; mem: Int32Array; iters: number; workers: number; work: number }
+  | { job: 'contend'; mutex: unknown; mem: Int32Array; iters: number; workers: number; work: number; workOut: number }
   | { job: 'puppet'; mutex?: unknown; rw?: unknown; wg?: unknown; mem: Int32Array };
 
 /** Words of `mem` the jobs use. */

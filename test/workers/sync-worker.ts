@@ -146,7 +146,7 @@ function run(d: SyncJob): unknown {
       return { done: true };
     }
     case 'contend': {
-      // For the benchmark: lock, a little work, unlock; each lock's wait in microseconds.
+      // For the benchmark: lock, work, unlock, workOut; each lock's wait in microseconds.
       const m = Mutex.attach(d.mutex);
       barrier(d.mem, d.workers);
       const waits = new Float64Array(d.iters);
@@ -157,7 +157,7 @@ function run(d: SyncJob): unknown {
         waits[i] = (performance.now() - a) * 1000;
         busy(d.work);
         m.unlock();
-        busy(d.work);
+        busy(d.workOut);
       }
       return { ms: performance.now() - t0, waits };
     }
