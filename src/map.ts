@@ -22,6 +22,7 @@ import {
   wordsOf,
 } from './kinds/kinds.js';
 import { mapaccess, mapaccess1Fast32, mapaccess1Fast64 } from './table/access.js';
+import { hashAny, mapaccessAny, mapaccessAnySeg, mapassignAny, mapdeleteAny } from './table/anykeys.js';
 import { mapassign } from './table/assign.js';
 import { mapdelete } from './table/delete.js';
 import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
@@ -32,7 +33,7 @@ import { verify } from './table/verify.js';
 import { HashMapMetrics, LatencySink, MetricsOptions, MetricsState, metered, metricsStateFor, snapshotMetrics } from './metrics.js';
 
 export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKind = ValueKind> {
-  /** Key kind: 'int32' | 'uint32' | 'float64' | 'bigint64' | 'string'. */
+  /** Key kind: 'int32' | 'uint32' | 'float64' | 'bigint64' | 'string', or 'any' for every JS value (SameValueZero, as Map). */
   key: KN;
   /** Value kind: a key kind, or 'any' for any JS value (held in a side array). */
   value: VN;
@@ -79,9 +80,18 @@ interface Config {
   metrics: MetricsState | null;
 }
 
+/** What `new HashMap()` and `new HashMap(entries)` mean: Map's semantics, every key and value. */
+const defaultOptions: HashMapOptions = { key: 'any', value: 'any' };
+
+function isIterable(x: unknown): boolean {
+  return x !== null && x !== undefined && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
 function validateOptions(options: unknown): Config {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`hmap: options must be an object like { key: 'int32', value: 'float64' }, got ${describe(options)}`);
+    throw new TypeError(
+      `hmap: new HashMap(x) takes an iterable of [key, value] entries or options like { key: 'int32', value: 'float64' }, got ${describe(options)}`,
+    );
   }
   const o = options as Record<string, unknown>;
   for (const name of Object.keys(o)) {
@@ -124,7 +134,7 @@ function validateOptions(options: unknown): Config {
   const metrics = metricsStateFor(o.metrics);
   const keyKind = o.key as KeyKind;
   const valueKind = o.value as ValueKind;
-  const layout = new Layout(wordsOf(keyKind), valueKindCode(valueKind), keyKind === 'string');
+  const layout = new Layout(keyKind === 'any' ? 1 : wordsOf(keyKind), valueKindCode(valueKind), keyKind === 'string', keyKind === 'any');
   const h = new Hmap({ layout, hint: capacity, seed: o.seed as number | undefined, loadFactor, growth: growth as GrowthMode });
   return { keyKind, valueKind, h, metrics };
 }
@@ -177,12 +187,24 @@ export abstract class HashMapImpl<K, V> {
   /** @internal Words of the key being processed (set by _key). */ _w0 = 0;
   /** @internal */ _w1 = 0;
 
-  constructor(first: HashMapOptions | Config | Iterable<readonly [unknown, unknown]> | null | undefined, second?: HashMapOptions | typeof construct) {
+  constructor(first?: HashMapOptions | Config | Iterable<readonly [unknown, unknown]> | null, second?: HashMapOptions | typeof construct) {
     if (second !== construct) {
       // `new HashMap(options)` or `new HashMap(entries, options)`: validate, build the subclass for the key kind
       // instead, then add the entries as Map's constructor does (set() for each [key, value] entry object).
-      const entries = second === undefined ? undefined : first;
-      const c = validateOptions(second === undefined ? first : second);
+      // With one argument, nothing, null, undefined or an iterable is Map's constructor argument, with 'any' keys
+      // and values; anything else must be options.
+      let entries: unknown;
+      let options: unknown;
+      if (second !== undefined) {
+        entries = first;
+        options = second;
+      } else if (first === undefined || first === null || isIterable(first)) {
+        entries = first;
+        options = defaultOptions;
+      } else {
+        options = first;
+      }
+      const c = validateOptions(options);
       const m = new (c.metrics === null ? subclassFor[c.keyKind] : meteredClass(c.keyKind))(c, construct) as unknown as HashMapImpl<K, V>;
       if (entries !== undefined && entries !== null) m._addEntries(entries);
       return m;
@@ -695,12 +717,119 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
   }
 }
 
+/**
+ * Keys of kind 'any' (table/anykeys.ts): every JS value, SameValueZero, as Map. The table's 'any' paths take the
+ * key itself, so every method that finds a key is overridden here, as StringKeyMap does. No key is rejected.
+ */
+class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
+  override _key(key: unknown): number {
+    return hashAny(key, this._h.seed);
+  }
+
+  override _keyAt(seg: Segment, slot: number): unknown {
+    return seg.kv![slot << 1];
+  }
+
+  /** Values of kind 'any' sit next to their key in Segment.kv (table/layout.ts); other kinds are in the bucket. */
+  override _valueAt(seg: Segment, slot: number): V {
+    return this._vk === ValueRep.side ? (seg.kv![(slot << 1) + 1] as V) : super._valueAt(seg, slot);
+  }
+
+  override _store(seg: Segment, slot: number, value: unknown): void {
+    if (this._vk === ValueRep.side) seg.kv![(slot << 1) + 1] = value;
+    else super._store(seg, slot, value);
+  }
+
+  override get(key: unknown): V | undefined {
+    const h = this._h;
+    return mapaccessAny(h, hashAny(key, h.seed), key) as V | undefined;
+  }
+
+  override has(key: unknown): boolean {
+    const h = this._h;
+    return mapaccessAnySeg(h, hashAny(key, h.seed), key) !== null;
+  }
+
+  override set(key: unknown, value: V): this {
+    const h = this._h;
+    const hash = hashAny(key, h.seed);
+    this._checkValue(value);
+    const seg = mapassignAny(h, hash, key);
+    this._store(seg, h.hitSlot, value);
+    return this;
+  }
+
+  override delete(key: unknown): boolean {
+    const h = this._h;
+    return mapdeleteAny(h, hashAny(key, h.seed), key);
+  }
+
+  override getOrInsert(key: unknown, value: V): V {
+    const h = this._h;
+    const hash = hashAny(key, h.seed);
+    this._checkValue(value);
+    const before = h.count;
+    const seg = mapassignAny(h, hash, key);
+    if (h.count === before) return this._valueAt(seg, h.hitSlot);
+    this._store(seg, h.hitSlot, value);
+    return value;
+  }
+
+  override getOrInsertComputed(key: unknown, callback: (key: unknown) => V): V {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
+    }
+    const h = this._h;
+    const seg = mapaccessAnySeg(h, hashAny(key, h.seed), key);
+    if (seg !== null) return this._valueAt(seg, h.hitSlot);
+    const value = callback(key);
+    this._checkValue(value);
+    this.set(key, value);
+    return value;
+  }
+
+  override update(key: unknown, updater: (value: V | undefined, key: unknown) => V): V {
+    if (typeof updater !== 'function') {
+      throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
+    }
+    const h = this._h;
+    const seg = mapaccessAnySeg(h, hashAny(key, h.seed), key);
+    const value = updater(seg === null ? undefined : this._valueAt(seg, h.hitSlot), key);
+    this._checkValue(value);
+    this.set(key, value);
+    return value;
+  }
+
+  override increment(key: unknown, delta?: V & (number | bigint)): V {
+    const vk = this._vk;
+    if (vk === ValueRep.side || vk === ValueRep.string) {
+      throw new TypeError(`hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are '${this._valueKind}'`);
+    }
+    const big = vk === ValueRep.bigint64;
+    const d = delta === undefined ? (big ? 1n : 1) : delta;
+    if (typeof d !== (big ? 'bigint' : 'number')) {
+      throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
+    }
+    const h = this._h;
+    const seg = mapaccessAnySeg(h, hashAny(key, h.seed), key);
+    const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
+    const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
+    if (!this._fits(value)) {
+      throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
+    }
+    if (seg !== null) this._store(seg, h.hitSlot, value);
+    else this.set(key, value);
+    return value;
+  }
+}
+
 const subclassFor: Record<KeyKind, new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>> = {
   int32: Int32KeyMap,
   uint32: Uint32KeyMap,
   float64: Float64KeyMap,
   bigint64: BigInt64KeyMap,
   string: StringKeyMap,
+  any: AnyKeyMap,
 };
 
 type KindClass = new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>;
@@ -719,6 +848,16 @@ export type HashMap<K, V> = HashMapImpl<K, V>;
 
 export interface HashMapConstructor {
   /**
+   * Creates an empty map with Map's semantics: keys and values of any type (`{ key: 'any', value: 'any' }`),
+   * keys compared with SameValueZero. Name the types as for Map: `new HashMap<string, User>()`.
+   */
+  new <K = unknown, V = unknown>(): HashMap<K, V>;
+  /**
+   * `new Map(entries)`'s drop-in: a map of 'any' keys and values holding the entries of any iterable of
+   * [key, value] pairs (null or undefined for none). K and V are inferred from the entries, as for Map.
+   */
+  new <K, V>(entries: Iterable<readonly [K, V]> | null | undefined): HashMap<K, V>;
+  /**
    * Creates an empty map for the given key and value kinds. K and V are inferred from the kinds; for
    * value 'any', pass V explicitly to narrow it: `new HashMap<'int32', 'any', Foo>({ key: 'int32', value: 'any' })`.
    */
@@ -733,6 +872,11 @@ export interface HashMapConstructor {
     entries: Iterable<readonly [KeyType<KN>, V]> | null | undefined,
     options: HashMapOptions<KN, VN>,
   ): HashMap<KeyType<KN>, V>;
+  /**
+   * Entries and options of a map of 'any' keys and values, with the key and value types named as for Map:
+   * `new HashMap<string, User>(null, { key: 'any', value: 'any', capacity: 1e6 })`.
+   */
+  new <K, V>(entries: Iterable<readonly [K, V]> | null | undefined, options: HashMapOptions<'any', 'any'>): HashMap<K, V>;
   readonly prototype: HashMap<unknown, unknown>;
 }
 

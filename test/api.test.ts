@@ -9,16 +9,32 @@ import type { KeyKind, ValueKind } from '../src/index.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyMap = HashMap<any, any>;
 
-const keyKinds: KeyKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'string'];
+const keyKinds: KeyKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'string', 'any'];
 const valueKinds: ValueKind[] = ['int32', 'uint32', 'float64', 'bigint64', 'string', 'any'];
 
 function make(key: KeyKind, value: ValueKind, opts: Record<string, unknown> = {}): AnyMap {
   return new HashMap({ key, value, ...opts }) as AnyMap;
 }
 
+/** Objects used as 'any' keys, one per i (so keyOf is a function of i). */
+const anyKeyObjects: object[] = [];
+
 /** A valid key of the kind, distinct for distinct i. */
 function keyOf(kind: KeyKind, i: number): unknown {
   switch (kind) {
+    case 'any':
+      switch (i % 5) {
+        case 0:
+          return `key ${i}`;
+        case 1:
+          return i + 0.5;
+        case 2:
+          return BigInt(i);
+        case 3:
+          return (anyKeyObjects[i] ??= { i });
+        default:
+          return i;
+      }
     case 'int32':
       return i * 7 - 1000;
     case 'uint32':
@@ -65,7 +81,7 @@ function raw(m: object): RawHmap {
 
 /** Bytes of one bucket: 8 tophash bytes, 8 keys, 8 values (values of kind 'any' live outside the buffers). */
 function bucketBytes(key: KeyKind, value: ValueKind): number {
-  const kw = key === 'int32' || key === 'uint32' ? 1 : 2;
+  const kw = key === 'int32' || key === 'uint32' || key === 'any' ? 1 : 2;
   const vw = value === 'any' ? 0 : value === 'int32' || value === 'uint32' ? 1 : 2;
   return 4 * (2 + 8 * kw + 8 * vw);
 }
@@ -186,6 +202,7 @@ const badByKind: Record<KeyKind, [unknown, typeof TypeError | typeof RangeError]
     [{}, TypeError],
     [new String('a'), TypeError],
   ],
+  any: [],
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -232,6 +249,7 @@ describe('Map surface', () => {
       float64: [-Infinity, Infinity, Number.MAX_VALUE, -Number.MIN_VALUE, Number.MIN_VALUE, 2 ** 53, 0.1],
       bigint64: [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 2n ** 32n],
       string: ['', '\0', '\ud800', '\udfff\ud800', '\u{1f600}', 'x'.repeat(70_000)],
+      any: [undefined, null, true, false, 0, -1.5, NaN, 2 ** 53, '', '0', 0n, 2n ** 70n, Symbol.for('s'), Symbol('s'), {}, [], () => 1],
     };
     const valueEnds: Record<ValueKind, unknown[]> = {
       int32: [-(2 ** 31), 2 ** 31 - 1, 0, -1],
@@ -546,14 +564,13 @@ describe('options', () => {
   });
 
   const cases: [string, unknown, (typeof TypeError | typeof RangeError)[], RegExp][] = [
-    ['no options', undefined, [TypeError], /options/],
-    ['null', null, [TypeError], /options/],
-    ['a string', 'int32', [TypeError], /options/],
     ['a number', 42, [TypeError], /options/],
+    ['a boolean', true, [TypeError], /options/],
+    ['a string (iterable: its characters are not entries)', 'int32', [TypeError], /entry/],
     ['missing key kind', { value: 'int32' }, [TypeError], /key/],
     ['missing value kind', { key: 'int32' }, [TypeError], /value/],
     ['unknown key kind', { key: 'int64', value: 'int32' }, [TypeError], /int64/],
-    ["'any' as a key kind", { key: 'any', value: 'int32' }, [TypeError], /key/],
+    ["'anything' as a key kind", { key: 'anything', value: 'int32' }, [TypeError], /key/],
     ['unknown value kind', { key: 'int32', value: 'utf8' }, [TypeError], /utf8/],
     ['unknown option name', { key: 'int32', value: 'int32', capcity: 10 }, [TypeError], /capcity/],
     ['capacity -1', { key: 'int32', value: 'int32', capacity: -1 }, [RangeError], /capacity/],
@@ -670,6 +687,18 @@ export function typeLevel(): (() => unknown)[] {
   const name: string | undefined = typed.get(1)?.name;
   const b: HashMap<number, bigint> = new HashMap({ key: 'uint32', value: 'bigint64' });
   b.set(1, 5n);
+  // Key kind 'any' and the Map-like constructors.
+  const anyKeys: HashMap<unknown, number> = new HashMap({ key: 'any', value: 'float64' });
+  anyKeys.set({}, 1).set('s', 2).set(Symbol(), 3);
+  const plain: HashMap<unknown, unknown> = new HashMap();
+  plain.set(1n, null);
+  const named = new HashMap<string, { name: string }>();
+  named.set('k', { name: 'x' });
+  const inferred: HashMap<string, number> = new HashMap([['a', 1]] as [string, number][]);
+  const sized: HashMap<object, string> = new HashMap<object, string>(null, { key: 'any', value: 'any', capacity: 10 });
+  void named.get('k')?.name;
+  void inferred;
+  void sized;
   void v;
   void chained;
   void u;

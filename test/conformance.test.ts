@@ -1,7 +1,8 @@
 // Map conformance: one suite of expectations, run against native Map and against HashMap, so HashMap behaves as
 // Map does wherever the README does not say otherwise. The one documented difference, iteration order, is why
-// contents are compared as sets. HashMap runs here with float64 keys and 'any' values (the kinds closest to Map's
-// for numbers: SameValueZero with NaN and -0, values of any type).
+// contents are compared as sets. HashMap runs here as new HashMap() / new HashMap(entries): 'any' keys and values,
+// the drop-in for new Map() (SameValueZero, keys and values of every type); the float64 -> any run checks the
+// numeric suite on a typed kind as well.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,14 +11,23 @@ import { HashMap } from '../src/index.js';
 interface Subject {
   name: string;
   tag: string;
-  make(entries?: Iterable<readonly [number, unknown]> | null): Map<number, unknown>;
+  /** Whether keys of every type are accepted (Map, new HashMap()), not only numbers. */
+  anyKeys: boolean;
+  make(entries?: Iterable<readonly [unknown, unknown]> | null): Map<number, unknown>;
 }
 
 const subjects: Subject[] = [
-  { name: 'Map', tag: 'Map', make: (entries) => new Map(entries ?? undefined) },
+  { name: 'Map', tag: 'Map', anyKeys: true, make: (entries) => new Map(entries ?? undefined) as Map<number, unknown> },
   {
-    name: 'HashMap',
+    name: 'new HashMap()',
     tag: 'HashMap',
+    anyKeys: true,
+    make: (entries) => (entries === undefined ? new HashMap() : new HashMap(entries)) as unknown as Map<number, unknown>,
+  },
+  {
+    name: 'HashMap float64 -> any',
+    tag: 'HashMap',
+    anyKeys: false,
     make: (entries) =>
       (entries === undefined
         ? new HashMap({ key: 'float64', value: 'any' })
@@ -183,6 +193,38 @@ for (const s of subjects) {
       assert.equal(sparse.has(4), true);
       assert.equal(sparse.get(4), undefined);
     });
+
+    if (s.anyKeys) {
+      test('keys of every type, SameValueZero; objects, functions and symbols by identity', () => {
+        const m = s.make() as unknown as Map<unknown, unknown>;
+        const o = {};
+        const f = (): void => {};
+        const sym = Symbol('s');
+        const keys: unknown[] = [1, '1', 1n, true, null, undefined, o, f, sym, Symbol.for('s'), NaN, 0, 'x'.repeat(50), 2n ** 80n, [], 0.5];
+        keys.forEach((k, i) => m.set(k, i));
+        assert.equal(m.size, keys.length);
+        keys.forEach((k, i) => assert.equal(m.get(k), i));
+        assert.equal(m.get(-0), keys.indexOf(0));
+        assert.equal(m.get({}), undefined, 'another object is another key');
+        assert.equal(m.get(Symbol('s')), undefined, 'another Symbol() is another key');
+        assert.equal(m.get(Symbol.for('s')), keys.indexOf(Symbol.for('s')), 'Symbol.for gives the same symbol');
+        assert.equal(m.get(BigInt(2) ** 80n), keys.indexOf(2n ** 80n), 'bigints by value');
+        assert.equal(m.get('x'.repeat(50)), keys.indexOf('x'.repeat(50)), 'strings by value');
+        const back = new Set(m.keys());
+        for (const k of keys) assert.ok(back.has(k));
+        for (const k of keys) assert.equal(m.delete(k), true);
+        assert.equal(m.size, 0);
+      });
+
+      test('constructor with no argument, undefined or null: an empty map', () => {
+        for (const e of [undefined, null]) {
+          const m = s.make(e);
+          assert.equal(m.size, 0);
+          m.set(1, 1);
+          assert.equal(m.get(1), 1);
+        }
+      });
+    }
 
     test('constructor errors: a non-iterable, a non-object entry; the source iterator is closed', () => {
       assert.throws(() => s.make(42 as never), TypeError);

@@ -1,14 +1,22 @@
 // Key and value kinds: their names, their TypeScript types, and how a JS value is checked and turned into the
 // words the table stores. Checks throw before anything is written, so a rejected call leaves the map unchanged.
 
-export const keyKinds = ['int32', 'uint32', 'float64', 'bigint64', 'string'] as const;
+export const keyKinds = ['int32', 'uint32', 'float64', 'bigint64', 'string', 'any'] as const;
 export const valueKinds = ['int32', 'uint32', 'float64', 'bigint64', 'string', 'any'] as const;
 
 export type KeyKind = (typeof keyKinds)[number];
+/** The key kinds that reject some JS values (every kind but 'any'). */
+export type CheckedKeyKind = Exclude<KeyKind, 'any'>;
 export type ValueKind = (typeof valueKinds)[number];
 
-/** The JS type of a key kind: bigint64 gives bigint, string string, the others number. */
-export type KeyType<K extends KeyKind> = K extends 'bigint64' ? bigint : K extends 'string' ? string : number;
+/** The JS type of a key kind: bigint64 gives bigint, string string, any unknown (every JS value), the others number. */
+export type KeyType<K extends KeyKind> = K extends 'bigint64'
+  ? bigint
+  : K extends 'string'
+    ? string
+    : K extends 'any'
+      ? unknown
+      : number;
 /** The JS type of a value kind: bigint64 gives bigint, string string, any gives unknown, the others number. */
 export type ValueType<V extends ValueKind> = V extends 'bigint64'
   ? bigint
@@ -46,7 +54,7 @@ export function describe(v: unknown): string {
   }
 }
 
-const ranges: Record<KeyKind, string> = {
+const ranges: Record<CheckedKeyKind, string> = {
   int32: 'an integer in [-2147483648, 2147483647]',
   uint32: 'an integer in [0, 4294967295]',
   float64: 'a number',
@@ -58,7 +66,7 @@ const ranges: Record<KeyKind, string> = {
  * Throws the error for a value outside its kind: TypeError for the wrong JS type, RangeError for the right
  * type outside the kind's range.
  */
-export function rejectKind(kind: KeyKind, role: 'key' | 'value', v: unknown): never {
+export function rejectKind(kind: CheckedKeyKind, role: 'key' | 'value', v: unknown): never {
   const expected = kind === 'bigint64' ? 'bigint' : kind === 'string' ? 'string' : 'number';
   const msg = `hmap: ${kind} ${role} must be ${ranges[kind]}, got ${describe(v)}`;
   if (typeof v !== expected) throw new TypeError(msg);

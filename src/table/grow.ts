@@ -80,6 +80,10 @@ export function newoverflow(h: Hmap, t: Table, gid: number): number {
   seg.u8[topByte(layout, lb, last)] = Slot.overflowLink;
   seg.i32[keyWord(layout, lb, last)] = ovf;
   if (seg.side !== null) seg.side[lb * Bucket.cnt + last] = undefined;
+  if (seg.kv !== null) {
+    seg.kv[2 * (lb * Bucket.cnt + last)] = undefined;
+    seg.kv[2 * (lb * Bucket.cnt + last) + 1] = undefined;
+  }
   h.incrnoverflow();
   return ovf;
 }
@@ -88,9 +92,10 @@ export function newoverflow(h: Hmap, t: Table, gid: number): number {
 export function evacuate(h: Hmap, oldbucket: number): void {
   const old = h.oldbuckets!;
   const newbit = old.nb;
-  if (old.arena !== null) {
+  if (old.arena !== null || old.anyKeys) {
     if (!evacuated(old, oldbucket)) {
-      evacuateStrings(h, old, oldbucket);
+      if (old.anyKeys) evacuateAny(h, old, oldbucket);
+      else evacuateStrings(h, old, oldbucket);
       h.evacuated++;
       h.evacuatedTotal++;
     }
@@ -170,8 +175,11 @@ export function evacuate(h: Hmap, oldbucket: number): void {
           if (vw === 2) d32[dv + 1] = i32[sv + 1]!;
         }
         if (side) {
+          // The old slot's value is dropped: iterators read moved entries from the live table.
           const src = seg.side;
-          dseg.sideValues()[(dwb / bw) * Bucket.cnt + di] = src === null ? undefined : src[lb * Bucket.cnt + i];
+          const si = lb * Bucket.cnt + i;
+          dseg.sideValues()[(dwb / bw) * Bucket.cnt + di] = src === null ? undefined : src[si];
+          if (src !== null) src[si] = undefined;
         }
       }
       if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
@@ -291,7 +299,111 @@ function evacuateStrings(h: Hmap, old: Table, oldbucket: number): void {
       }
       if (side) {
         const src = seg.side;
-        dseg.sideValues()[(dwb / bw) * Bucket.cnt + di] = src === null ? undefined : src[lb * Bucket.cnt + i];
+        const si = lb * Bucket.cnt + i;
+        dseg.sideValues()[(dwb / bw) * Bucket.cnt + di] = src === null ? undefined : src[si];
+        if (src !== null) src[si] = undefined;
+      }
+    }
+    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+    gid = i32[wb + old.linkOff]!;
+  }
+}
+
+/**
+ * evacuate's body for keys of kind 'any' (anykeys.ts): the key word is the key's hash, so X or Y is read from it
+ * without rehashing, and the side key moves with its slot. The old slot keeps its key (an iterator that started
+ * before the growth looks it up in the live table; a delete during the growth clears it: anykeys.ts
+ * forgetEvacuated) and loses its side value. String values are copied into the new arena, as in evacuateStrings.
+ */
+function evacuateAny(h: Hmap, old: Table, oldbucket: number): void {
+  const nt = h.buckets;
+  const newbit = old.nb;
+  const same = h.isSameSizeGrow();
+  const bw = old.bw;
+  const vw = old.vw;
+  const voff = old.voff;
+  const layout = old.layout;
+  const kvValues = layout.kvValues;
+  const strValues = layout.strValues;
+  const oa = old.arena;
+  const na = nt.arena;
+  let xb = oldbucket;
+  // Destinations as (segment, local bucket, next free slot).
+  let xseg = nt.seg(xb);
+  let xlb = nt.local(xb);
+  let xi = 0;
+  let yb = oldbucket + newbit;
+  let yseg = same ? xseg : nt.seg(yb);
+  let ylb = same ? 0 : nt.local(yb);
+  let yi = 0;
+  let gid = oldbucket;
+  for (;;) {
+    const seg = old.seg(gid);
+    const lb = old.local(gid);
+    const u8 = seg.u8;
+    const i32 = seg.i32;
+    const kv = seg.kv!;
+    const wb = lb * bw;
+    const tb = wb << 2;
+    for (let i = 0; i < Bucket.cnt; i++) {
+      const top = u8[tb + i]!;
+      if (top === Slot.overflowLink) continue;
+      if (isEmpty(top)) {
+        u8[tb + i] = Slot.evacuatedEmpty;
+        continue;
+      }
+      if (top < Slot.minTopHash) throw new Error(`hmap: bad map state: tophash ${top} in an unevacuated bucket`);
+      const hash = i32[wb + 2 + i]!;
+      const useY = !same && (hash & newbit) !== 0;
+      u8[tb + i] = useY ? Slot.evacuatedY : Slot.evacuatedX;
+      let dseg: Segment;
+      let dlb: number;
+      let di: number;
+      if (useY) {
+        if (yi === Bucket.cnt) {
+          yb = newoverflow(h, nt, yb);
+          yseg = nt.seg(yb);
+          ylb = nt.local(yb);
+          yi = 1;
+        }
+        dseg = yseg;
+        dlb = ylb;
+        di = yi++;
+      } else {
+        if (xi === Bucket.cnt) {
+          xb = newoverflow(h, nt, xb);
+          xseg = nt.seg(xb);
+          xlb = nt.local(xb);
+          xi = 1;
+        }
+        dseg = xseg;
+        dlb = xlb;
+        di = xi++;
+      }
+      const dwb = dlb * bw;
+      const d32 = dseg.i32;
+      const si = ((lb << 3) | i) << 1;
+      const ds = ((dlb << 3) | di) << 1;
+      const dkv = dseg.kv!;
+      dseg.u8[(dwb << 2) + di] = top;
+      d32[dwb + 2 + di] = hash;
+      dkv[ds] = kv[si];
+      if (kvValues) {
+        dkv[ds + 1] = kv[si + 1];
+        kv[si + 1] = undefined;
+      }
+      if (vw !== 0) {
+        const sv = wb + voff + i * vw;
+        const dv = dwb + voff + di * vw;
+        if (strValues) {
+          const vlen = i32[sv + 1]!;
+          d32[dv] = na!.copy(oa!, i32[sv]!, vlen);
+          d32[dv + 1] = vlen;
+          oa!.free(vlen);
+        } else {
+          d32[dv] = i32[sv]!;
+          if (vw === 2) d32[dv + 1] = i32[sv + 1]!;
+        }
       }
     }
     if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;

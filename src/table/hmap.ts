@@ -13,6 +13,11 @@
 //   value len 0. Departure from Go: besides Go's two triggers (load factor, too many overflow buckets), a
 //   same-size growth also starts when the current arena's dead units exceed its live units and minDead
 //   (strings.ts: compactIfDirty), so the units of deleted and overwritten strings are reclaimed.
+// - Keys of kind 'any' (anykeys.ts): a live slot's key word is hashAny(its side key, seed) and its side key is
+//   not -0; empty, link and evacuatedEmpty slots hold undefined as side key (and as side value), so the map keeps
+//   nothing it no longer holds alive. Old evacuatedX/Y slots keep their key for iterators; a delete during the
+//   growth turns the old copy into evacuatedEmpty. Side values (Segment.side or Segment.kv) of evacuated old
+//   slots are cleared (iterators read the live value).
 
 import { hash1, hash2, hashUnits, randomSeed } from '../hash.js';
 import { refPos } from './arena.js';
@@ -143,9 +148,13 @@ export class Hmap {
     return (this.flags & sameSizeGrow) !== 0;
   }
 
-  /** Hash of the key stored at word `kw` of `seg`. */
+  /**
+   * Hash of the key stored at word `kw` of `seg`. For keys of kind 'any' that is the stored hash word, which is
+   * the key's hash under the current seed for every live entry (the seed changes only when the map is empty).
+   */
   hashAt(seg: Segment, kw: number): number {
     const i32 = seg.i32;
+    if (this.layout.anyKeys) return i32[kw]!;
     if (this.layout.strKeys) {
       const ref = i32[kw]!;
       return hashUnits(seg.arena!.chunkOf(ref), refPos(ref), i32[kw + 1]!, this.seed);
@@ -229,5 +238,11 @@ export function moveSlot(
   if (layout.sideValues) {
     const src = sseg.side;
     dseg.sideValues()[dlb * Bucket.cnt + di] = src === null ? undefined : src[slb * Bucket.cnt + si];
+  }
+  if (layout.anyKeys) {
+    const s = 2 * (slb * Bucket.cnt + si);
+    const d = 2 * (dlb * Bucket.cnt + di);
+    dseg.kv![d] = sseg.kv![s];
+    dseg.kv![d + 1] = sseg.kv![s + 1];
   }
 }

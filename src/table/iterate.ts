@@ -10,7 +10,8 @@
 // already seen that entry in slot 7, it skips slot 0 of the next bucket, so the entry is not returned twice.
 //
 // String keys: an old slot's (ref, len) point into the old table's arena, which its segments keep alive, so a
-// moved key is read from there and looked up as a string (mapaccessStrSeg).
+// moved key is read from there and looked up as a string (mapaccessStrSeg). Keys of kind 'any': an old slot keeps
+// its side key until the key is deleted (then the slot is evacuatedEmpty and skipped), and it is looked up by it.
 
 import { mapaccess } from './access.js';
 import { Hmap, evacuated, keyWord, topByte } from './hmap.js';
@@ -23,6 +24,7 @@ import {
 } from './layout.js';
 import { hashString, randomSeed } from '../hash.js';
 import { mapaccessStrSeg } from './strings.js';
+import { hashAny, mapaccessAnySeg } from './anykeys.js';
 
 const noCheck = -1;
 
@@ -144,6 +146,10 @@ export function mapiternext(it: MapIter): boolean {
         // The key's units are in this (old) table's arena, which the segment keeps alive; look it up as a string.
         const s = seg.arena!.read(i32[kw]!, i32[kw + 1]!);
         live = mapaccessStrSeg(h, hashString(s, h.seed), s);
+      } else if (layout.anyKeys) {
+        // The old slot keeps its side key; hashed afresh, as the map may have re-seeded since this table was live.
+        const k = seg.kv![((lb << 3) | offi) << 1];
+        live = mapaccessAnySeg(h, hashAny(k, h.seed), k);
       } else {
         live = mapaccess(h, h.hashAt(seg, kw), i32[kw]!, layout.kw === 2 ? i32[kw + 1]! : 0);
       }

@@ -24,6 +24,14 @@
 // Departure from Go (whose strings are GC-managed pointers): the map itself reclaims the units of deleted and
 // overwritten strings, by a same-size growth when dead units exceed live ones (strings.ts: compactIfDirty).
 //
+// Keys of kind 'any' (anykeys.ts): the slot's one key word holds the key's full 32-bit hash (hashAny), and the key
+// itself lives in the segment's side array Segment.kv, at 2 * slot; a value of kind 'any' sits next to it, at
+// 2 * slot + 1 (not in Segment.side: a hit then reads one side-array cache line, not two). A
+// probe compares the tophash byte, then the hash word, then the side key by SameValueZero. Empty, link and
+// evacuatedEmpty slots hold undefined in both entries, so the map keeps no deleted key alive; evacuated slots of
+// an old table keep their key (iterators that started before the growth follow it) until the growth ends or the
+// key is deleted.
+//
 // Buckets are addressed by a global id: ids 0..2^B-1 are the main buckets, ids 2^B+o the overflow buckets.
 // Storage is split into segments (separate ArrayBuffers) so that no typed-array index exceeds 2^31 and so
 // overflow storage grows in small chunks instead of being copied: main buckets fill segments of 2^mainShift
@@ -60,8 +68,8 @@ export const enum Slot {
 /** Largest main segment: 2^22 buckets (at most 2^22 * 136 bytes, well under 2^31). */
 const maxMainShift = 22;
 /**
- * Largest main segment when values live in side arrays: 2^10 buckets, so each side array (8192 slots, allocated
- * lazily on the first value stored) is cheap to create and a growth never allocates one big JS array at once.
+ * Largest main segment when values or keys live in side arrays: 2^10 buckets, so each side array (8192 slots,
+ * values' allocated lazily on the first value stored) is cheap to create and a growth never allocates one big JS array at once.
  */
 const maxSideShift = 10;
 /** Largest overflow chunk: 2^10 buckets; small enough that an unfilled chunk is noise in bytes per entry. */
@@ -96,7 +104,7 @@ export class Layout {
   readonly kw: number;
   /** Words per value: 0 (values in the side array), 1 or 2. */
   readonly vw: number;
-  /** Whether values live in a per-segment JS array (value kind 'any'). */
+  /** Whether values live in Segment.side (value kind 'any' with keys of another kind than 'any'). */
   readonly sideValues: boolean;
   /** Words per bucket. */
   readonly bw: number;
@@ -112,18 +120,29 @@ export class Layout {
   readonly strValues: boolean;
   /** Tables need an arena (string keys or string values). */
   readonly strings: boolean;
+  /** Keys of kind 'any': the key word is the key's hash, the key is in Segment.kv (kw = 1). */
+  readonly anyKeys: boolean;
+  /** Keys and values of kind 'any': the value is in Segment.kv next to its key. */
+  readonly kvValues: boolean;
 
-  constructor(kw: number, vk: number, strKeys = false) {
-    if ((kw !== 1 && kw !== 2) || !(vk >= ValueRep.int32 && vk <= ValueRep.side) || (strKeys && kw !== 2)) {
-      throw new Error(`hmap: bad layout kw=${kw} vk=${vk} strKeys=${strKeys}`);
+  constructor(kw: number, vk: number, strKeys = false, anyKeys = false) {
+    if (
+      (kw !== 1 && kw !== 2) ||
+      !(vk >= ValueRep.int32 && vk <= ValueRep.side) ||
+      (strKeys && kw !== 2) ||
+      (anyKeys && (kw !== 1 || strKeys))
+    ) {
+      throw new Error(`hmap: bad layout kw=${kw} vk=${vk} strKeys=${strKeys} anyKeys=${anyKeys}`);
     }
     this.kw = kw;
     this.vk = vk;
     this.strKeys = strKeys;
+    this.anyKeys = anyKeys;
     this.strValues = vk === ValueRep.string;
     this.strings = strKeys || this.strValues;
     this.vw = vk <= ValueRep.uint32 ? 1 : vk === ValueRep.side ? 0 : 2;
-    this.sideValues = vk === ValueRep.side;
+    this.sideValues = vk === ValueRep.side && !anyKeys;
+    this.kvValues = vk === ValueRep.side && anyKeys;
     const vw = this.vw;
     this.bw = 2 + Bucket.cnt * kw + Bucket.cnt * vw;
     this.voff = 2 + Bucket.cnt * kw;
@@ -146,6 +165,11 @@ export class Segment {
   readonly b64: BigInt64Array;
   /** Side array of values by slot (bucket * 8 + i), for value kind 'any'; null until a value is stored. */
   side: unknown[] | null = null;
+  /**
+   * Key kind 'any' (made with the segment; null for the other key kinds): slot s's key at 2 * s, and its value at
+   * 2 * s + 1 when the value kind is 'any' too.
+   */
+  readonly kv: unknown[] | null;
   readonly buckets: number;
   /** The arena of the table this segment belongs to (string kinds), else null. */
   readonly arena: Arena | null;
@@ -154,6 +178,7 @@ export class Segment {
     const buf = new ArrayBuffer(buckets * layout.bw * 4);
     this.buckets = buckets;
     this.arena = arena;
+    this.kv = layout.anyKeys ? new Array<unknown>(buckets * Bucket.cnt * 2) : null;
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     const wide = layout.kw === 2 || layout.vw === 2;
@@ -197,6 +222,7 @@ export class Table {
   readonly voff: number;
   readonly linkOff: number;
   readonly vk: number;
+  readonly anyKeys: boolean;
 
   /** `arenaUnits`: string units the table is expected to receive (a growth passes the old arena's live units). */
   constructor(layout: Layout, B: number, arenaUnits = 0) {
@@ -209,10 +235,11 @@ export class Table {
     this.voff = layout.voff;
     this.linkOff = layout.linkOff;
     this.vk = layout.vk;
+    this.anyKeys = layout.anyKeys;
     this.B = B;
     this.nb = 1 << B; // B <= maxB = 28: shifts keep these Smis (2 ** B would store doubles)
     this.mask = this.nb - 1;
-    this.mainShift = Math.min(B, layout.sideValues ? maxSideShift : maxMainShift);
+    this.mainShift = Math.min(B, layout.sideValues || layout.anyKeys ? maxSideShift : maxMainShift);
     this.mainMask = (1 << this.mainShift) - 1;
     this.nMainSegs = 1 << (B - this.mainShift);
     this.chunkShift = Math.max(0, Math.min(B - 6, maxChunkShift));

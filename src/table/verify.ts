@@ -1,6 +1,8 @@
 // verify(): checks every structural invariant of the map and throws on the first violation. O(n); meant for
 // tests (run after every step of the property tests) and for debugging, not for production paths.
 
+import { describe } from '../kinds/kinds.js';
+import { hashAny, mapaccessAnySeg } from './anykeys.js';
 import { Hmap, evacuated, keyWord, topByte } from './hmap.js';
 import { Table, tophash, Slot, Bucket } from './layout.js';
 
@@ -15,6 +17,8 @@ function fail(msg: string): never {
 interface Walk {
   live: number;
   keys: Set<string>;
+  /** Side keys seen (keys of kind 'any'), deduplicated by SameValueZero as Map does. */
+  anyKeys: Set<unknown>;
   /** String units of the live entries of the table being walked. */
   units: number;
 }
@@ -80,10 +84,47 @@ function checkEntry(h: Hmap, t: Table, home: number, gid: number, i: number, top
   const hash = h.hashAt(seg, keyWord(h.layout, t.local(gid), i));
   if (tophash(hash) !== top) fail(`bucket ${gid} slot ${i}: tophash ${top}, key hashes to ${tophash(hash)}`);
   if ((hash & t.mask) !== home) fail(`bucket ${gid} slot ${i}: key belongs in bucket ${hash & t.mask}, found under ${home}`);
+  if (h.layout.anyKeys) {
+    const k = seg.kv![((t.local(gid) << 3) | i) << 1];
+    if (hashAny(k, h.seed) !== hash) fail(`bucket ${gid} slot ${i}: hash word ${hash} but the side key hashes to ${hashAny(k, h.seed)}`);
+    if (Object.is(k, -0)) fail(`bucket ${gid} slot ${i}: side key is -0`);
+    if (w.anyKeys.has(k)) fail(`key ${describe(k)} is stored twice`);
+    w.anyKeys.add(k);
+    w.live++;
+    return;
+  }
   const ks = keyString(h, t, gid, i);
   if (w.keys.has(ks)) fail(`key ${ks} is stored twice`);
   w.keys.add(ks);
   w.live++;
+}
+
+/**
+ * Side arrays hold nothing the map no longer holds: a side value (value kind 'any') only in live slots, a side
+ * key (key kind 'any') only in live slots and in old evacuated slots whose key is still in the map (under the
+ * hash in the slot's key word).
+ */
+function checkSide(h: Hmap, t: Table, gid: number, i: number, top: number, old: boolean): void {
+  const seg = t.seg(gid);
+  const slot = (t.local(gid) << 3) | i;
+  const live = top >= Slot.minTopHash;
+  const moved = top === Slot.evacuatedX || top === Slot.evacuatedY;
+  if (!live && seg.side !== null && seg.side[slot] !== undefined) {
+    fail(`bucket ${gid} slot ${i} (state ${top}) still holds a side value`);
+  }
+  if (!h.layout.anyKeys) return;
+  if (seg.side !== null) fail(`bucket ${gid}: keys of kind 'any' but a Segment.side array`);
+  if (!live && seg.kv![2 * slot + 1] !== undefined) fail(`bucket ${gid} slot ${i} (state ${top}) still holds a side value`);
+  const k = seg.kv![2 * slot];
+  if (live) return; // checked by checkEntry
+  if (!moved) {
+    if (k !== undefined) fail(`bucket ${gid} slot ${i} (state ${top}) still holds side key ${describe(k)}`);
+    return;
+  }
+  if (!old) fail(`bucket ${gid} slot ${i} is evacuated in the live table`);
+  const hash = seg.i32[keyWord(h.layout, t.local(gid), i)]!;
+  if (hashAny(k, h.seed) !== hash) fail(`old bucket ${gid} slot ${i}: hash word ${hash} but the side key hashes to ${hashAny(k, h.seed)}`);
+  if (mapaccessAnySeg(h, hash, k) === null) fail(`old bucket ${gid} slot ${i} keeps side key ${describe(k)}, which was deleted`);
 }
 
 /** Walks every chain of t. For the old table, `old` is true and unevacuated chains are checked as live. */
@@ -102,6 +143,7 @@ function walkTable(h: Hmap, t: Table, old: boolean, w: Walk): number {
       const lb = t.local(gid);
       for (let i = 0; i < Bucket.cnt; i++) {
         const top = seg.u8[topByte(layout, lb, i)]!;
+        checkSide(h, t, gid, i, top, old);
         if (top === Slot.overflowLink) continue;
         if (evac) {
           if (top !== Slot.evacuatedX && top !== Slot.evacuatedY && top !== Slot.evacuatedEmpty) {
@@ -153,7 +195,7 @@ export function verify(h: Hmap): void {
   const t = h.buckets;
   if (t.B !== h.B) fail(`header B ${h.B} but bucket array has 2^${t.B}`);
   if ((t.arena !== null) !== h.layout.strings) fail(`the table ${t.arena === null ? 'lacks' : 'has'} an arena`);
-  const w: Walk = { live: 0, keys: new Set(), units: 0 };
+  const w: Walk = { live: 0, keys: new Set(), anyKeys: new Set(), units: 0 };
   walkTable(h, t, false, w);
   const old = h.oldbuckets;
   if (old !== null) {
