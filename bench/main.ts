@@ -15,6 +15,7 @@ import * as hdr from 'hdr-histogram-js';
 import { Bench } from 'tinybench';
 import { HashMap } from '../src/index.js';
 import { fmix32 } from '../src/hash.js';
+import { anyBench, printAny } from './any.js';
 
 type ValueKind = 'int32' | 'float64';
 type AnyMap = { set(k: number, v: number): unknown; get(k: number): unknown; delete(k: number): boolean; size: number };
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
     .name('npm run bench --')
     .description('hmap vs native Map: throughput, latency percentiles and bytes per entry on int32 keys')
     .option('--sizes <list>', 'comma-separated map sizes', '1e5,1e6,1e7')
-    .addOption(new Option('--only <ops>', 'comma-separated subset of: insert,get,miss,delete,latency,memory').default('insert,get,miss,delete,latency,memory'))
+    .addOption(new Option('--only <ops>', 'comma-separated subset of: insert,get,miss,delete,latency,memory, and any (new HashMap() vs new Map(), mixed keys, bench/any.ts; not in the default set)').default('insert,get,miss,delete,latency,memory'))
     .addOption(new Option('--values <kinds>', 'comma-separated value kinds').default('int32,float64'))
     .option('--huge', 'insert 1e8 keys into one hmap and fill a Map until it refuses (needs ~3 GB, a few minutes); alone unless --sizes is given', false)
     .option('--json', 'print the results as JSON instead of tables', false)
@@ -292,7 +293,7 @@ async function main(): Promise<void> {
   const sizes = opts.sizes.split(',').map((s) => Number(s));
   for (const s of sizes) if (!Number.isSafeInteger(s) || s < 1) program.error(`--sizes: ${JSON.stringify(s)} is not a positive integer`);
   const only = new Set(opts.only.split(','));
-  for (const o of only) if (!['insert', 'get', 'miss', 'delete', 'latency', 'memory'].includes(o)) program.error(`--only: unknown op ${o}`);
+  for (const o of only) if (!['insert', 'get', 'miss', 'delete', 'latency', 'memory', 'any'].includes(o)) program.error(`--only: unknown op ${o}`);
   const kinds = opts.values.split(',') as ValueKind[];
   for (const k of kinds) if (k !== 'int32' && k !== 'float64') program.error(`--values: ${k} is not int32 or float64`);
   if (!(globalThis as { gc?: unknown }).gc) console.error('note: run with node --expose-gc (npm run bench does) for stable memory figures');
@@ -304,6 +305,12 @@ async function main(): Promise<void> {
   if (opts.huge && program.getOptionValueSource('sizes') === 'default') {
     huge(log);
     return;
+  }
+  if (only.delete('any')) {
+    // --only any: bench/any.ts at the given sizes (default 1e6 when --sizes is not given).
+    const anySizes = program.getOptionValueSource('sizes') === 'default' ? [1e6] : sizes;
+    for (const n of anySizes) printAny(anyBench(n, 5, log));
+    if (only.size === 0) return;
   }
   for (const n of sizes) await runSize(n, kinds, only, rows, lat, log);
 
