@@ -8,7 +8,8 @@
 //   latency  every single set() of one insert of N keys timed: p50, p99, p99.9, max (hdr-histogram-js)
 //   memory   bytes per entry: hmap's ArrayBuffer bytes (stats().bytes) and Map's GC heap growth
 // Ratios are hmap / Map: above 1 means hmap is faster (or, for memory, below 1 means hmap is smaller).
-// --huge inserts 1e8 int32 keys into one hmap (Map stops at 16,777,216).
+// --huge inserts 1e8 int32 keys into one hmap (Map stops at 16,777,216); --huge-strings 5e7 string keys.
+// --only words: the word count on string keys and the churn-memory line (bench/words.ts; not in the default set).
 
 import { Command, Option } from 'commander';
 import * as hdr from 'hdr-histogram-js';
@@ -16,6 +17,7 @@ import { Bench } from 'tinybench';
 import { HashMap } from '../src/index.js';
 import { fmix32 } from '../src/hash.js';
 import { anyBench, printAny } from './any.js';
+import { churnBench, hugeStrings, printChurn, printWords, wordsBench } from './words.js';
 
 type ValueKind = 'int32' | 'float64';
 type AnyMap = { set(k: number, v: number): unknown; get(k: number): unknown; delete(k: number): boolean; size: number };
@@ -283,17 +285,18 @@ async function main(): Promise<void> {
     .name('npm run bench --')
     .description('hmap vs native Map: throughput, latency percentiles and bytes per entry on int32 keys')
     .option('--sizes <list>', 'comma-separated map sizes', '1e5,1e6,1e7')
-    .addOption(new Option('--only <ops>', 'comma-separated subset of: insert,get,miss,delete,latency,memory, and any (new HashMap() vs new Map(), mixed keys, bench/any.ts; not in the default set)').default('insert,get,miss,delete,latency,memory'))
+    .addOption(new Option('--only <ops>', 'comma-separated subset of: insert,get,miss,delete,latency,memory, any (new HashMap() vs new Map(), mixed keys, bench/any.ts) and words (word count: string keys, Zipf(1) over N distinct words (default 1e6), 20 N increments, plus churn memory; bench/words.ts, about 3 minutes); any and words are not in the default set').default('insert,get,miss,delete,latency,memory'))
     .addOption(new Option('--values <kinds>', 'comma-separated value kinds').default('int32,float64'))
     .option('--huge', 'insert 1e8 keys into one hmap and fill a Map until it refuses (needs ~3 GB, a few minutes); alone unless --sizes is given', false)
+    .option('--huge-strings', 'insert 5e7 string keys (-> int32) into one hmap, then fill a Map with string keys until it refuses (needs ~6 GB, several minutes); alone unless --sizes or --only is given', false)
     .option('--json', 'print the results as JSON instead of tables', false)
     .option('--quiet', 'no progress lines', false);
   program.parse(process.argv);
-  const opts = program.opts<{ sizes: string; only: string; values: string; huge: boolean; json: boolean; quiet: boolean }>();
+  const opts = program.opts<{ sizes: string; only: string; values: string; huge: boolean; hugeStrings: boolean; json: boolean; quiet: boolean }>();
   const sizes = opts.sizes.split(',').map((s) => Number(s));
   for (const s of sizes) if (!Number.isSafeInteger(s) || s < 1) program.error(`--sizes: ${JSON.stringify(s)} is not a positive integer`);
   const only = new Set(opts.only.split(','));
-  for (const o of only) if (!['insert', 'get', 'miss', 'delete', 'latency', 'memory', 'any'].includes(o)) program.error(`--only: unknown op ${o}`);
+  for (const o of only) if (!['insert', 'get', 'miss', 'delete', 'latency', 'memory', 'any', 'words'].includes(o)) program.error(`--only: unknown op ${o}`);
   const kinds = opts.values.split(',') as ValueKind[];
   for (const k of kinds) if (k !== 'int32' && k !== 'float64') program.error(`--values: ${k} is not int32 or float64`);
   if (!(globalThis as { gc?: unknown }).gc) console.error('note: run with node --expose-gc (npm run bench does) for stable memory figures');
@@ -302,6 +305,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const lat: LatencyRow[] = [];
   const started = performance.now();
+  if (opts.hugeStrings) {
+    hugeStrings(5e7, log);
+    if (program.getOptionValueSource('sizes') === 'default' && program.getOptionValueSource('only') === 'default' && !opts.huge) return;
+  }
   if (opts.huge && program.getOptionValueSource('sizes') === 'default') {
     huge(log);
     return;
@@ -310,6 +317,13 @@ async function main(): Promise<void> {
     // --only any: bench/any.ts at the given sizes (default 1e6 when --sizes is not given).
     const anySizes = program.getOptionValueSource('sizes') === 'default' ? [1e6] : sizes;
     for (const n of anySizes) printAny(anyBench(n, 5, log));
+    if (only.size === 0) return;
+  }
+  if (only.delete('words')) {
+    // --only words: bench/words.ts with N distinct words per size (default 1e6), 20 N increments.
+    const wordSizes = program.getOptionValueSource('sizes') === 'default' ? [1e6] : sizes;
+    for (const n of wordSizes) printWords(wordsBench(n, 20 * n, 2, log));
+    printChurn(churnBench(100_000, 60, log));
     if (only.size === 0) return;
   }
   for (const n of sizes) await runSize(n, kinds, only, rows, lat, log);

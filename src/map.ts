@@ -28,7 +28,7 @@ import { mapdelete } from './table/delete.js';
 import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
 import { MapIter, mapiternext } from './table/iterate.js';
 import { Bucket, Layout, Segment, ValueRep } from './table/layout.js';
-import { mapaccessStr, mapaccessStrSeg, mapassignStr, mapdeleteStr, storeStrValue } from './table/strings.js';
+import { mapaccessStr, mapaccessStrForWrite, mapaccessStrSeg, mapassignStr, mapdeleteStr, storeStrValue } from './table/strings.js';
 import { verify } from './table/verify.js';
 import { HashMapMetrics, LatencySink, MetricsOptions, MetricsState, metered, metricsStateFor, snapshotMetrics } from './metrics.js';
 
@@ -705,7 +705,7 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
       throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
     }
     const h = this._h;
-    const seg = mapaccessStrSeg(h, hash, key);
+    const seg = mapaccessStrForWrite(h, hash, key);
     const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
     const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
     if (!this._fits(value)) {

@@ -82,6 +82,16 @@ export function mapaccessStrSeg(h: Hmap, hash: number, s: string): Segment | nul
 }
 
 /**
+ * mapaccessStrSeg for a write to the value of a present key (increment): helps a running growth first, as Go's
+ * mapassign does on every assignment, so a map that only updates present keys (a word count past its last new
+ * word) still finishes growing and drops the old table and arena. The slot found is then in the current table.
+ */
+export function mapaccessStrForWrite(h: Hmap, hash: number, s: string): Segment | null {
+  if (h.oldbuckets !== null) growWork(h, hash & h.buckets.mask);
+  return mapaccessStrSeg(h, hash, s);
+}
+
+/**
  * Finds or inserts string key s (Go: mapassign_faststr) and returns its segment, with the slot in h.hitSlot; on
  * insert the key's units are appended to the arena. As mapassign: the caller has validated key and value, and
  * writes the value (for string values through storeStrValue).
