@@ -131,7 +131,7 @@ function watchdog(what: string, ms = 8000): () => void {
 describe('Mutex: one thread', () => {
   it('lock, tryLock, unlock; state and owner', () => {
     const m = new Mutex();
-    assert.deepEqual({ ...m.state }, { locked: false, woken: false, starving: false, waiters: 0, owner: -1, word: 0 });
+    assert.deepEqual({ ...m.state }, { locked: false, woken: false, starving: false, abandoned: false, waiters: 0, owner: -1, word: 0 });
     assert.equal(m.tryLock(), true);
     assert.equal(m.state.locked, true);
     assert.equal(m.state.owner, 0, 'the main thread is threadId 0');

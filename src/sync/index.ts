@@ -6,5 +6,7 @@ export { Mutex } from './mutex.js';
 export type { MutexOptions, MutexHandle, MutexState } from './mutex.js';
 export { RWMutex } from './rwmutex.js';
 export type { RWMutexHandle, RWMutexState } from './rwmutex.js';
+export { ThreadRegistry } from './registry.js';
+export type { ThreadRegistryHandle, RegistrySlot } from './registry.js';
 export { WaitGroup } from './waitgroup.js';
 export type { WaitGroupHandle } from './waitgroup.js';

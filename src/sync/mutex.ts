@@ -37,13 +37,22 @@
 
 import { checkRegion, handleWords, now, selfOwner, SyncError } from './common.js';
 import { availableParallelism } from 'node:os';
-import { fifoAcquire, fifoAcquireAsync, fifoQueued, fifoRelease, fifoWords } from './sema.js';
+import { ThreadRegistry, tagBits } from './registry.js';
+import type { ThreadRegistryHandle } from './registry.js';
+import { fifoAcquire, fifoAcquireAsync, fifoAcquireTimed, fifoAcquireTimedAsync, fifoQueued, fifoRelease, fifoReleases, fifoWords } from './sema.js';
 
 const mutexLocked = 1;
 const mutexWoken = 2;
 const mutexStarving = 4;
-const mutexWaiterShift = 3;
+/** The holder died holding the mutex; whoever locks it next is told (lock() returns true) and clears it. */
+const mutexAbandoned = 8;
+const mutexWaiterShift = 4;
+const waiterMask = (1 << (32 - tagBits - mutexWaiterShift)) - 1;
 const waiterOne = 1 << mutexWaiterShift;
+/** The holder's registry tag sits in the top tagBits bits, written by the CAS that locks. */
+const tagShift = 32 - tagBits;
+const tagMask = -1 << tagShift;
+const waiters = (s: number): number => (s >>> mutexWaiterShift) & waiterMask;
 /** Go's starvationThresholdNs = 1e6, in milliseconds. */
 const starvationThresholdMs = 1;
 
@@ -63,6 +72,14 @@ export interface MutexOptions {
    * unbounded tail; for measurements.
    */
   starvation?: boolean;
+  /**
+   * Bind the mutex to a thread registry (crash recovery): the calling thread joins it, the holder's tag goes
+   * into the state word with the locking CAS, and waiters wake every checkMs to see whether the holder died
+   * (registry.watch), then take the mutex over: lock() returns true to the thread that gets it next.
+   */
+  registry?: ThreadRegistry;
+  /** With a registry: how often (ms) a waiter checks whether the holder is dead. Default 100. */
+  checkMs?: number;
 }
 
 /** The structured-cloneable description of a mutex, for Mutex.attach in another thread. */
@@ -72,6 +89,8 @@ export interface MutexHandle {
   /** Index of the mutex's first word in an Int32Array over sab. */
   readonly index: number;
   readonly starvation: boolean;
+  readonly registry?: ThreadRegistryHandle;
+  readonly checkMs?: number;
 }
 
 /** A snapshot of a mutex's words (racy by nature; for tests, diagnostics and benchmarks). */
@@ -79,6 +98,8 @@ export interface MutexState {
   locked: boolean;
   woken: boolean;
   starving: boolean;
+  /** The last holder died holding it, and nobody has locked it since. */
+  abandoned: boolean;
   /** Threads counted as waiting in the state word. */
   waiters: number;
   /** The holder's threadId, or -1 when unlocked or unknown. */
@@ -100,6 +121,15 @@ export class Mutex {
   private readonly i32: Int32Array;
   private readonly at: number;
   private readonly starvation: boolean;
+  private readonly registry: ThreadRegistry | null;
+  private readonly checkMs: number;
+  /** mutexLocked | this thread's registry tag << tagShift: what the locking CAS writes. */
+  private readonly lockedWord: number;
+  private readonly tag: number;
+  private readonly check: () => void;
+  /** Stall watch (registry mutexes): the semaphore's release count when first seen, and when. */
+  private stallReleases = 0;
+  private stallSince = -1;
 
   /** A new unlocked mutex in its own SharedArrayBuffer. */
   constructor(options: MutexOptions = {}) {
@@ -111,7 +141,14 @@ export class Mutex {
       this.i32 = new Int32Array(new SharedArrayBuffer(words * 4));
       this.at = 0;
     }
-    this.starvation = options.starvation !== false;
+    this.registry = options.registry ?? null;
+    // Bound to a registry, the mutex stays in normal mode (see "Crash recovery" above).
+    this.starvation = options.starvation !== false && this.registry === null;
+    this.checkMs = options.checkMs ?? 100;
+    if (!(this.checkMs > 0)) throw new RangeError('hmap: Mutex checkMs must be > 0');
+    this.tag = this.registry === null ? 0 : this.registry.join();
+    this.lockedWord = mutexLocked | (this.tag << tagShift);
+    this.check = (): void => this.checkHolder();
   }
 
   /**
@@ -131,38 +168,57 @@ export class Mutex {
   /** The mutex a handle from share() describes, in this thread. */
   static attach(handle: unknown): Mutex {
     const { i32, index } = handleWords(handle, 'hmap.Mutex', words, 'Mutex');
-    return Mutex.over(i32, index, { starvation: (handle as MutexHandle).starvation !== false });
+    return Mutex.over(i32, index, Mutex.optionsOf(handle as MutexHandle));
+  }
+
+  /** The options a handle carries (the registry attached in this thread). */
+  static optionsOf(h: { starvation?: boolean; registry?: ThreadRegistryHandle; checkMs?: number }): MutexOptions {
+    const o: MutexOptions = { starvation: h.starvation !== false };
+    if (h.registry !== undefined) o.registry = ThreadRegistry.attach(h.registry);
+    if (h.checkMs !== undefined) o.checkMs = h.checkMs;
+    return o;
   }
 
   /** A structured-cloneable handle: postMessage it or pass it in workerData, then Mutex.attach it. */
   share(): MutexHandle {
-    return {
+    const h: { -readonly [K in keyof MutexHandle]: MutexHandle[K] } = {
       kind: 'hmap.Mutex',
       sab: this.i32.buffer as SharedArrayBuffer,
       index: this.i32.byteOffset / 4 + this.at,
       starvation: this.starvation,
     };
+    if (this.registry !== null) {
+      h.registry = this.registry.share();
+      h.checkMs = this.checkMs;
+    }
+    return h;
   }
 
-  /** Locks the mutex, blocking the thread (Atomics.wait) while another holds it. */
-  lock(): void {
+  /**
+   * Locks the mutex, blocking the thread (Atomics.wait) while another holds it. Returns true if the previous
+   * holder died holding it (only with a registry): what it guards may be half-updated, the caller repairs it.
+   */
+  lock(): boolean {
     const i32 = this.i32;
     const at = this.at;
-    if (Atomics.compareExchange(i32, at, 0, mutexLocked) === 0) {
+    if (Atomics.compareExchange(i32, at, 0, this.lockedWord) === 0) {
       i32[at + owner] = selfOwner;
-      return;
+      return false;
     }
-    this.lockSlow();
+    return this.lockSlow();
   }
 
-  /** Locks the mutex if that needs no waiting; false if it is held (or handed to a waiter). */
+  /**
+   * Locks the mutex if that needs no waiting; false if it is held (or handed to a waiter), and false if its
+   * last holder died holding it (lock() takes it at once then, and says so).
+   */
   tryLock(): boolean {
     const i32 = this.i32;
     const at = this.at;
     const old = Atomics.load(i32, at);
-    if ((old & (mutexLocked | mutexStarving)) !== 0) return false;
+    if ((old & (mutexLocked | mutexStarving | mutexAbandoned)) !== 0) return false;
     // There may be a waiter, but we are running now and can take the mutex before it wakes up.
-    if (Atomics.compareExchange(i32, at, old, old | mutexLocked) !== old) return false;
+    if (Atomics.compareExchange(i32, at, old, old | this.lockedWord) !== old) return false;
     i32[at + owner] = selfOwner;
     return true;
   }
@@ -173,7 +229,7 @@ export class Mutex {
     const at = this.at;
     const held = i32[at + owner]!;
     i32[at + owner] = 0;
-    if (Atomics.compareExchange(i32, at, mutexLocked, 0) === mutexLocked) return;
+    if (Atomics.compareExchange(i32, at, this.lockedWord, 0) === this.lockedWord) return;
     this.unlockSlow(held);
   }
 
@@ -181,12 +237,12 @@ export class Mutex {
    * Locks the mutex without blocking the thread: resolves once this thread holds it. Mixes freely with lock()
    * in other threads (and in this one, as long as this thread does not block on a mutex it holds).
    */
-  lockAsync(): Promise<void> {
+  lockAsync(): Promise<boolean> {
     const i32 = this.i32;
     const at = this.at;
-    if (Atomics.compareExchange(i32, at, 0, mutexLocked) === 0) {
+    if (Atomics.compareExchange(i32, at, 0, this.lockedWord) === 0) {
       i32[at + owner] = selfOwner;
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     return this.lockSlowAsync();
   }
@@ -194,12 +250,14 @@ export class Mutex {
   /** A snapshot of the mutex's words. */
   get state(): MutexState {
     const word = Atomics.load(this.i32, this.at);
-    const o = Atomics.load(this.i32, this.at + owner);
+    let o = Atomics.load(this.i32, this.at + owner);
+    if (this.registry !== null && word >>> tagShift !== 0) o = this.registry.threadIdOf(word >>> tagShift) + 1;
     return {
       locked: (word & mutexLocked) !== 0,
       woken: (word & mutexWoken) !== 0,
       starving: (word & mutexStarving) !== 0,
-      waiters: word >>> mutexWaiterShift,
+      abandoned: (word & mutexAbandoned) !== 0,
+      waiters: waiters(word),
       owner: o === 0 || (word & mutexLocked) === 0 ? -1 : o - 1,
       word,
     };
@@ -210,7 +268,57 @@ export class Mutex {
     return fifoQueued(this.i32, this.at + sema);
   }
 
-  private lockSlow(): void {
+  /**
+   * A waiter's periodic look at the holder (registry mutexes): if the registry says the thread whose tag is
+   * in the state word is dead, unlock on its behalf, leaving mutexAbandoned for the next holder to see.
+   */
+  private checkHolder(): void {
+    const i32 = this.i32;
+    const at = this.at;
+    let old = Atomics.load(i32, at);
+    if ((old & mutexLocked) === 0) {
+      this.checkStall(old);
+      return;
+    }
+    this.stallSince = -1;
+    for (;;) {
+      if ((old & mutexLocked) === 0) return;
+      const tag = old >>> tagShift;
+      if (tag === 0 || this.registry!.isAlive(tag)) return;
+      const nw = (old & ~(mutexLocked | tagMask)) | mutexAbandoned;
+      const seen = Atomics.compareExchange(i32, at, old, nw);
+      if (seen === old) {
+        Atomics.store(i32, at + owner, 0);
+        this.wake(nw);
+        return;
+      }
+      old = seen;
+    }
+  }
+
+  /**
+   * The mutex is unlocked, we wait for it: if no token has been released for stallMs, the wakeup meant for
+   * us was lost (a dead waiter took it, a dead spinner left mutexWoken set, an unlocker died before waking
+   * anyone): clear mutexWoken and wake the next waiter, as unlock would. Wrong only when a woken thread is
+   * alive but has not run for stallMs, and then it costs a spurious wakeup (normal mode: whoever wakes still
+   * has to win the CAS on mutexLocked).
+   */
+  private checkStall(old: number): void {
+    const r = fifoReleases(this.i32, this.at + sema);
+    const t = now();
+    if (this.stallSince < 0 || r !== this.stallReleases) {
+      this.stallReleases = r;
+      this.stallSince = t;
+      return;
+    }
+    if (t - this.stallSince < 2 * this.checkMs || waiters(old) === 0) return;
+    this.stallSince = -1;
+    const nw = old & ~mutexWoken;
+    if (Atomics.compareExchange(this.i32, this.at, old, nw) === old) this.wake(nw);
+  }
+
+  private lockSlow(): boolean {
+    let tookOver = false;
     const i32 = this.i32;
     const at = this.at;
     let waitStart = 0;
@@ -225,7 +333,7 @@ export class Mutex {
         if (
           !awoke &&
           (old & mutexWoken) === 0 &&
-          old >>> mutexWaiterShift !== 0 &&
+          waiters(old) !== 0 &&
           Atomics.compareExchange(i32, at, old, old | mutexWoken) === old
         ) {
           awoke = true;
@@ -236,38 +344,53 @@ export class Mutex {
         continue;
       }
       let nw = old;
-      // Don't try to take a starving mutex: newcomers queue.
-      if ((old & mutexStarving) === 0) nw |= mutexLocked;
-      if ((old & (mutexLocked | mutexStarving)) !== 0) nw += waiterOne;
+      // Don't try to take a starving mutex: newcomers queue. (Go ORs mutexLocked in when it is already set
+      // too; here that would mix our tag into the holder's.)
+      if ((old & (mutexLocked | mutexStarving)) === 0) nw = (nw | this.lockedWord) & ~mutexAbandoned;
+      else {
+        if (waiters(old) === waiterMask) throw new SyncError('sync: too many waiters');
+        nw += waiterOne;
+      }
       // Switch to starvation mode, unless the mutex is unlocked now (unlock expects a starving mutex to have
       // waiters, which would not be the case).
       if (starving && (old & mutexLocked) !== 0) nw |= mutexStarving;
       if (awoke) {
         // We were woken (or set mutexWoken while spinning): reset the flag either way.
-        if ((nw & mutexWoken) === 0) throw new SyncError('sync: inconsistent mutex state');
-        nw &= ~mutexWoken;
+        // With a registry, a stall repair may have cleared it (and woken another waiter) while we were slow.
+        if ((nw & mutexWoken) === 0) {
+          if (this.registry === null) throw new SyncError('sync: inconsistent mutex state');
+        } else nw &= ~mutexWoken;
       }
       const seen = Atomics.compareExchange(i32, at, old, nw);
       if (seen !== old) {
         old = seen;
         continue;
       }
-      if ((old & (mutexLocked | mutexStarving)) === 0) break; // locked with the CAS
+      if ((old & (mutexLocked | mutexStarving)) === 0) {
+        // Locked with the CAS.
+        tookOver = (old & mutexAbandoned) !== 0;
+        break;
+      }
       // Waited before: queue at the front.
       const front = waitStart !== 0;
       if (waitStart === 0) waitStart = now();
-      fifoAcquire(i32, at + sema, front);
+      if (this.registry === null) fifoAcquire(i32, at + sema, front);
+      else fifoAcquireTimed(i32, at + sema, front, this.checkMs, this.check);
       if (this.starvation) starving = starving || now() - waitStart > starvationThresholdMs;
       old = Atomics.load(i32, at);
       if ((old & mutexStarving) !== 0) {
         // Handed off to us in starvation mode: mutexLocked is not set and we are still counted as a waiter.
-        if ((old & (mutexLocked | mutexWoken)) !== 0 || old >>> mutexWaiterShift === 0) {
+        if ((old & (mutexLocked | mutexWoken)) !== 0 || waiters(old) === 0 || old >>> tagShift !== 0) {
           throw new SyncError('sync: inconsistent mutex state');
         }
-        let delta = mutexLocked - waiterOne;
+        let delta = this.lockedWord - waiterOne;
+        if ((old & mutexAbandoned) !== 0) {
+          delta -= mutexAbandoned;
+          tookOver = true;
+        }
         // Exit starvation mode if we did not starve or are the last waiter (two threads could otherwise go
         // lock-step in starvation mode forever).
-        if (!starving || old >>> mutexWaiterShift === 1) delta -= mutexStarving;
+        if (!starving || waiters(old) === 1) delta -= mutexStarving;
         Atomics.add(i32, at, delta);
         break;
       }
@@ -275,9 +398,11 @@ export class Mutex {
       iter = 0;
     }
     i32[at + owner] = selfOwner;
+    return tookOver;
   }
 
-  private async lockSlowAsync(): Promise<void> {
+  private async lockSlowAsync(): Promise<boolean> {
+    let tookOver = false;
     const i32 = this.i32;
     const at = this.at;
     let waitStart = 0;
@@ -286,36 +411,50 @@ export class Mutex {
     let old = Atomics.load(i32, at);
     for (;;) {
       let nw = old;
-      if ((old & mutexStarving) === 0) nw |= mutexLocked;
-      if ((old & (mutexLocked | mutexStarving)) !== 0) nw += waiterOne;
+      if ((old & (mutexLocked | mutexStarving)) === 0) nw = (nw | this.lockedWord) & ~mutexAbandoned;
+      else {
+        if (waiters(old) === waiterMask) throw new SyncError('sync: too many waiters');
+        nw += waiterOne;
+      }
       if (starving && (old & mutexLocked) !== 0) nw |= mutexStarving;
       if (awoke) {
-        if ((nw & mutexWoken) === 0) throw new SyncError('sync: inconsistent mutex state');
-        nw &= ~mutexWoken;
+        // With a registry, a stall repair may have cleared it (and woken another waiter) while we were slow.
+        if ((nw & mutexWoken) === 0) {
+          if (this.registry === null) throw new SyncError('sync: inconsistent mutex state');
+        } else nw &= ~mutexWoken;
       }
       const seen = Atomics.compareExchange(i32, at, old, nw);
       if (seen !== old) {
         old = seen;
         continue;
       }
-      if ((old & (mutexLocked | mutexStarving)) === 0) break;
+      if ((old & (mutexLocked | mutexStarving)) === 0) {
+        tookOver = (old & mutexAbandoned) !== 0;
+        break;
+      }
       const front = waitStart !== 0;
       if (waitStart === 0) waitStart = now();
-      await fifoAcquireAsync(i32, at + sema, front);
+      if (this.registry === null) await fifoAcquireAsync(i32, at + sema, front);
+      else await fifoAcquireTimedAsync(i32, at + sema, front, this.checkMs, this.check);
       if (this.starvation) starving = starving || now() - waitStart > starvationThresholdMs;
       old = Atomics.load(i32, at);
       if ((old & mutexStarving) !== 0) {
-        if ((old & (mutexLocked | mutexWoken)) !== 0 || old >>> mutexWaiterShift === 0) {
+        if ((old & (mutexLocked | mutexWoken)) !== 0 || waiters(old) === 0 || old >>> tagShift !== 0) {
           throw new SyncError('sync: inconsistent mutex state');
         }
-        let delta = mutexLocked - waiterOne;
-        if (!starving || old >>> mutexWaiterShift === 1) delta -= mutexStarving;
+        let delta = this.lockedWord - waiterOne;
+        if ((old & mutexAbandoned) !== 0) {
+          delta -= mutexAbandoned;
+          tookOver = true;
+        }
+        if (!starving || waiters(old) === 1) delta -= mutexStarving;
         Atomics.add(i32, at, delta);
         break;
       }
       awoke = true;
     }
     i32[at + owner] = selfOwner;
+    return tookOver;
   }
 
   private unlockSlow(held: number): void {
@@ -328,16 +467,22 @@ export class Mutex {
         if (held !== 0) i32[at + owner] = held;
         throw new SyncError('sync: unlock of unlocked mutex');
       }
-      const seen = Atomics.compareExchange(i32, at, old, old - mutexLocked);
+      const seen = Atomics.compareExchange(i32, at, old, old & ~(mutexLocked | tagMask));
       if (seen === old) break;
       old = seen;
     }
-    old -= mutexLocked;
+    this.wake(old & ~(mutexLocked | tagMask));
+  }
+
+  /** The second half of unlock: the mutex has just been unlocked into state `old`; wake a waiter if needed. */
+  private wake(old: number): void {
+    const i32 = this.i32;
+    const at = this.at;
     if ((old & mutexStarving) === 0) {
       for (;;) {
         // No waiters, or one already woken or has taken the lock: nobody to wake. In starvation mode the
         // handoff chain is not ours (we did not see mutexStarving when we unlocked): get out of the way.
-        if (old >>> mutexWaiterShift === 0 || (old & (mutexLocked | mutexWoken | mutexStarving)) !== 0) return;
+        if (waiters(old) === 0 || (old & (mutexLocked | mutexWoken | mutexStarving)) !== 0) return;
         // Take the right to wake someone.
         const nw = (old - waiterOne) | mutexWoken;
         const seen = Atomics.compareExchange(i32, at, old, nw);

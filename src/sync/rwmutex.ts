@@ -19,6 +19,7 @@
 import { checkRegion, handleWords, SyncError } from './common.js';
 import { Mutex } from './mutex.js';
 import type { MutexOptions } from './mutex.js';
+import type { ThreadRegistryHandle } from './registry.js';
 import { semAcquire, semAcquireAsync, semRelease } from './sema.js';
 
 const readerCount = Mutex.words;
@@ -34,6 +35,8 @@ export interface RWMutexHandle {
   readonly sab: SharedArrayBuffer;
   readonly index: number;
   readonly starvation: boolean;
+  readonly registry?: ThreadRegistryHandle;
+  readonly checkMs?: number;
 }
 
 /** A snapshot of an RWMutex's counters (racy; for tests and diagnostics). */
@@ -57,6 +60,7 @@ export class RWMutex {
   private readonly at: number;
   private readonly w: Mutex;
   private readonly starvation: boolean;
+  private readonly options: MutexOptions;
 
   /** A new unlocked RWMutex in its own SharedArrayBuffer; options apply to the writers' mutex. */
   constructor(options: MutexOptions = {}) {
@@ -69,6 +73,7 @@ export class RWMutex {
       this.at = 0;
     }
     this.starvation = options.starvation !== false;
+    this.options = options;
     this.w = Mutex.over(this.i32, this.at, options);
   }
 
@@ -86,12 +91,22 @@ export class RWMutex {
   /** The RWMutex a handle from share() describes, in this thread. */
   static attach(handle: unknown): RWMutex {
     const { i32, index } = handleWords(handle, 'hmap.RWMutex', words, 'RWMutex');
-    return RWMutex.over(i32, index, { starvation: (handle as RWMutexHandle).starvation !== false });
+    return RWMutex.over(i32, index, Mutex.optionsOf(handle as RWMutexHandle));
   }
 
   /** A structured-cloneable handle for RWMutex.attach. */
   share(): RWMutexHandle {
-    return { kind: 'hmap.RWMutex', sab: this.i32.buffer as SharedArrayBuffer, index: this.i32.byteOffset / 4 + this.at, starvation: this.starvation };
+    const h: { -readonly [K in keyof RWMutexHandle]: RWMutexHandle[K] } = {
+      kind: 'hmap.RWMutex',
+      sab: this.i32.buffer as SharedArrayBuffer,
+      index: this.i32.byteOffset / 4 + this.at,
+      starvation: this.starvation,
+    };
+    if (this.options.registry !== undefined) {
+      h.registry = this.options.registry.share();
+      h.checkMs = this.options.checkMs ?? 100;
+    }
+    return h;
   }
 
   /** Locks for reading; blocks while a writer holds the lock or is waiting for it. */
@@ -142,20 +157,54 @@ export class RWMutex {
     if (Atomics.add(i32, at + readerWait, -1) - 1 === 0) semRelease(i32, at + writerSem, 1);
   }
 
-  /** Locks for writing: blocks while other writers or readers hold the lock. */
-  lock(): void {
+  /**
+   * Locks for writing: blocks while other writers or readers hold the lock. Returns true if the previous
+   * writer died holding the lock (with a registry; see Mutex.lock): the caller repairs what it guards.
+   */
+  lock(): boolean {
     // First, resolve competition with other writers.
-    this.w.lock();
+    if (this.w.lock()) {
+      if (this.inherit()) semAcquire(this.i32, this.at + writerSem);
+      return true;
+    }
     // Announce to readers there is a pending writer, then wait for the active ones.
     const r = Atomics.add(this.i32, this.at + readerCount, -rwmutexMaxReaders);
     if (r !== 0 && Atomics.add(this.i32, this.at + readerWait, r) + r !== 0) semAcquire(this.i32, this.at + writerSem);
+    return false;
   }
 
-  /** Locks for writing without blocking the thread. */
-  async lockAsync(): Promise<void> {
-    await this.w.lockAsync();
+  /** Locks for writing without blocking the thread; resolves to lock()'s answer. */
+  async lockAsync(): Promise<boolean> {
+    if (await this.w.lockAsync()) {
+      if (this.inherit()) await semAcquireAsync(this.i32, this.at + writerSem);
+      return true;
+    }
     const r = Atomics.add(this.i32, this.at + readerCount, -rwmutexMaxReaders);
     if (r !== 0 && Atomics.add(this.i32, this.at + readerWait, r) + r !== 0) await semAcquireAsync(this.i32, this.at + writerSem);
+    return false;
+  }
+
+  /**
+   * We hold w, taken over from a writer that died holding it, somewhere in lock() or unlock(): carry on from
+   * where it stopped. True if we must still wait on writerSem for readers inside to leave.
+   */
+  private inherit(): boolean {
+    const i32 = this.i32;
+    const at = this.at;
+    const c = Atomics.load(i32, at + readerCount);
+    if (c >= 0) {
+      // It had not announced itself yet (or had finished unlock() but for w): announce, as lock() does.
+      const r = Atomics.add(i32, at + readerCount, -rwmutexMaxReaders);
+      return r !== 0 && Atomics.add(i32, at + readerWait, r) + r !== 0;
+    }
+    // It had announced itself: readerWait readers are still to leave; the last one releases writerSem. If
+    // they have all left, the release it did not take may be there: take it, so writerSem stays balanced.
+    // (It could also have died between announcing and adding to readerWait: then readerWait is short by the
+    // readers inside, and we may go in while they finish. The window is two statements long.)
+    if (Atomics.load(i32, at + readerWait) > 0) return true;
+    const v = Atomics.load(i32, at + writerSem);
+    if (v > 0) Atomics.compareExchange(i32, at + writerSem, v, v - 1);
+    return false;
   }
 
   /** Locks for writing if nobody holds the lock (or waits for it as a writer). */

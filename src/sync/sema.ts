@@ -35,6 +35,8 @@ const grants = 1;
 const frontWaiting = 2;
 const frontGrants = 3;
 const lockWord = 4;
+/** Tokens released so far (wraps): lets a waiter see that no release has happened for a while. */
+const releases = 5;
 const ring = 8;
 const ringMask = 3;
 
@@ -44,6 +46,12 @@ export const fifoWords = 12;
 /** False once Atomics.wait has thrown: a thread that may not block (a browser's main thread) spins instead. */
 let canBlock = true;
 
+/**
+ * A thread holding the semaphore's lock longer than this (ms) is taken for dead (terminated inside
+ * fifoRelease or joinFront, which hold it for a few instructions) and the lock is taken from it.
+ */
+const lockStealMs = 1000;
+
 /** The semaphore's internal lock, held for a few instructions: spin, then sleep (or spin on if we may not). */
 function lockSema(i32: Int32Array, at: number): void {
   let c = Atomics.compareExchange(i32, at, 0, 1);
@@ -51,15 +59,20 @@ function lockSema(i32: Int32Array, at: number): void {
   for (let k = 0; k < 100 && c !== 0; k++) c = Atomics.compareExchange(i32, at, 0, 1);
   if (c === 0) return;
   if (c !== 2) c = Atomics.exchange(i32, at, 2);
+  const start = performance.now();
   while (c !== 0) {
     if (canBlock) {
       try {
-        Atomics.wait(i32, at, 2);
+        Atomics.wait(i32, at, 2, 50);
       } catch {
         canBlock = false;
       }
     }
     c = Atomics.exchange(i32, at, 2);
+    // Nobody holds it that long alive: its holder died in the middle of a few-instruction section. Both users
+    // leave the words consistent at every step but one (fifoRelease between frontWaiting-- and frontGrants++,
+    // which loses one wakeup: the mutex's stall check makes up for it).
+    if (c !== 0 && performance.now() - start > lockStealMs) return;
   }
 }
 
@@ -132,21 +145,105 @@ export async function fifoAcquireAsync(i32: Int32Array, at: number, front: boole
   }
 }
 
+/**
+ * fifoAcquire that wakes every `ms` milliseconds while it waits and calls onTimeout() (which may release
+ * tokens, for instance on behalf of a dead holder), then goes back to waiting with the same ticket or place
+ * in the front lane: a timeout never costs a waiter its turn. onTimeout() also runs once before the first
+ * sleep.
+ */
+export function fifoAcquireTimed(i32: Int32Array, at: number, front: boolean, ms: number, onTimeout: () => void): void {
+  let due = 0; // when onTimeout runs next (0: now)
+  if (front) {
+    if (joinFront(i32, at)) return;
+    for (;;) {
+      const v = Atomics.load(i32, at + frontGrants);
+      if (v > 0) {
+        if (Atomics.compareExchange(i32, at + frontGrants, v, v - 1) === v) return;
+        continue;
+      }
+      const left = due - performance.now();
+      if (left <= 0) {
+        onTimeout();
+        due = performance.now() + ms;
+        continue;
+      }
+      Atomics.wait(i32, at + frontGrants, v, left);
+    }
+  }
+  const t = Atomics.add(i32, at + tail, 1);
+  const slot = at + ring + (t & ringMask);
+  for (;;) {
+    const seq = Atomics.load(i32, slot);
+    if (((Atomics.load(i32, at + grants) - t) | 0) > 0) return;
+    const left = due - performance.now();
+    if (left <= 0) {
+      onTimeout();
+      due = performance.now() + ms;
+      continue;
+    }
+    Atomics.wait(i32, slot, seq, left);
+  }
+}
+
+/** fifoAcquireTimed without blocking the thread. */
+export async function fifoAcquireTimedAsync(i32: Int32Array, at: number, front: boolean, ms: number, onTimeout: () => void): Promise<void> {
+  let due = 0;
+  if (front) {
+    if (joinFront(i32, at)) return;
+    for (;;) {
+      const v = Atomics.load(i32, at + frontGrants);
+      if (v > 0) {
+        if (Atomics.compareExchange(i32, at + frontGrants, v, v - 1) === v) return;
+        continue;
+      }
+      const left = due - performance.now();
+      if (left <= 0) {
+        onTimeout();
+        due = performance.now() + ms;
+        continue;
+      }
+      const r = Atomics.waitAsync(i32, at + frontGrants, v, left);
+      if (r.async) await r.value;
+    }
+  }
+  const t = Atomics.add(i32, at + tail, 1);
+  const slot = at + ring + (t & ringMask);
+  for (;;) {
+    const seq = Atomics.load(i32, slot);
+    if (((Atomics.load(i32, at + grants) - t) | 0) > 0) return;
+    const left = due - performance.now();
+    if (left <= 0) {
+      onTimeout();
+      due = performance.now() + ms;
+      continue;
+    }
+    const r = Atomics.waitAsync(i32, slot, seq, left);
+    if (r.async) await r.value;
+  }
+}
+
 /** Releases one token: to the front lane if a requeued waiter is there, else to the oldest ticket. */
 export function fifoRelease(i32: Int32Array, at: number): void {
   lockSema(i32, at + lockWord);
   if (Atomics.load(i32, at + frontWaiting) > 0) {
     Atomics.sub(i32, at + frontWaiting, 1);
     Atomics.add(i32, at + frontGrants, 1);
+    Atomics.add(i32, at + releases, 1);
     unlockSema(i32, at + lockWord);
     Atomics.notify(i32, at + frontGrants, 1);
     return;
   }
   const g = Atomics.add(i32, at + grants, 1);
+  Atomics.add(i32, at + releases, 1);
   unlockSema(i32, at + lockWord);
   const slot = at + ring + (g & ringMask);
   Atomics.add(i32, slot, 1);
   Atomics.notify(i32, slot);
+}
+
+/** How many tokens the FIFO semaphore has released (wraps around 2^32). */
+export function fifoReleases(i32: Int32Array, at: number): number {
+  return Atomics.load(i32, at + releases);
 }
 
 /** Waiting tickets, requeued waiters: a snapshot for diagnostics. */
