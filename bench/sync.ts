@@ -15,7 +15,9 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as hdr from 'hdr-histogram-js';
-import { Mutex } from '../src/sync/index.js';
+import { Mutex, ThreadRegistry } from '../src/sync/index.js';
+import { C, crashMemWords } from '../test/workers/sync-crash-shared.js';
+import type { CrashJob } from '../test/workers/sync-crash-shared.js';
 import { logCapacity, Mem } from '../test/workers/sync-shared.js';
 import type { SyncJob } from '../test/workers/sync-shared.js';
 
@@ -53,11 +55,34 @@ export interface SyncBenchResult {
   lockUnlockNs: number;
   tryLockUnlockNs: number;
   lockAsyncUnlockNs: number;
+  /** lock()+unlock() of a registry-bound mutex (crash recovery on), ns per pair. */
+  registryLockUnlockNs: number;
+  /** A holder terminated with 2 waiters queued (checkMs 100): ms from terminate() to each getting in. */
+  recovery: { terminateMs: number; firstMs: number; secondMs: number }[];
   contended: ContendedRow[];
   holder: HolderRow[];
 }
 
 const workerUrl = new URL('../test/workers/sync-worker.js', import.meta.url);
+const crashUrl = new URL('../test/workers/sync-crash-worker.js', import.meta.url);
+
+async function recovery(): Promise<{ terminateMs: number; firstMs: number; secondMs: number }> {
+  const reg = new ThreadRegistry();
+  const m = new Mutex({ registry: reg, checkMs: 100 });
+  const mem = new Int32Array(new SharedArrayBuffer(crashMemWords * 4));
+  const spawn = (d: CrashJob): Worker => reg.watch(new Worker(crashUrl, { workerData: d }));
+  const holder = spawn({ job: 'hold', mutex: m.share(), mem, die: 'terminate' });
+  while (Atomics.load(mem, C.holding) === 0) await new Promise((r) => setTimeout(r, 1));
+  const ws = [0, 1].map(() => spawn({ job: 'wait', mutex: m.share(), mem, holdMs: 0 }));
+  const got = ws.map((w) => new Promise<{ at: number }>((resolve) => w.once('message', resolve)));
+  while (m.state.waiters < 2) await new Promise((r) => setTimeout(r, 1));
+  await new Promise((r) => setTimeout(r, Math.random() * 100)); // anywhere in the waiters' check period
+  const t0 = performance.timeOrigin + performance.now();
+  await holder.terminate();
+  const terminateMs = performance.timeOrigin + performance.now() - t0;
+  const at = (await Promise.all(got)).map((r) => r.at - t0).sort((a, b) => a - b);
+  return { terminateMs, firstMs: at[0]!, secondMs: at[1]! };
+}
 
 function nsPer(n: number, f: () => void): number {
   f(); // warm up
@@ -138,6 +163,13 @@ export async function benchSync(o: SyncBenchOptions = { iters: 200_000, work: 50
       m.unlock();
     }
   });
+  const rm = new Mutex({ registry: new ThreadRegistry() });
+  const registryLockUnlockNs = nsPer(n, () => {
+    for (let i = 0; i < n; i++) {
+      rm.lock();
+      rm.unlock();
+    }
+  });
   const tryLockUnlockNs = nsPer(n, () => {
     for (let i = 0; i < n; i++) {
       if (m.tryLock()) m.unlock();
@@ -152,11 +184,13 @@ export async function benchSync(o: SyncBenchOptions = { iters: 200_000, work: 50
     m.unlock();
   }
   const lockAsyncUnlockNs = Number(process.hrtime.bigint() - t0) / na;
+  const rec = [];
+  for (let i = 0; i < 5; i++) rec.push(await recovery());
   const rows: ContendedRow[] = [];
   for (const starvation of [true, false, true, false]) rows.push(await contended(starvation, o));
   const holders: HolderRow[] = [];
   for (const starvation of [true, false, true, false]) holders.push(await holder(starvation));
-  return { cpus: availableParallelism(), lockUnlockNs, tryLockUnlockNs, lockAsyncUnlockNs, contended: rows, holder: holders };
+  return { cpus: availableParallelism(), lockUnlockNs, tryLockUnlockNs, lockAsyncUnlockNs, registryLockUnlockNs, recovery: rec, contended: rows, holder: holders };
 }
 
 function arg(name: string, dflt: number): number {
@@ -170,6 +204,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const r = await benchSync(o);
   console.log(`sync bench, ${r.cpus} CPUs, node ${process.version}`);
   console.log(`uncontended: lock+unlock ${r.lockUnlockNs.toFixed(1)} ns, tryLock+unlock ${r.tryLockUnlockNs.toFixed(1)} ns, await lockAsync+unlock ${r.lockAsyncUnlockNs.toFixed(1)} ns`);
+  console.log(`uncontended, registry-bound (crash recovery on): lock+unlock ${r.registryLockUnlockNs.toFixed(1)} ns`);
+  console.log('recovery: a holder terminated with 2 waiters queued (checkMs 100), ms from terminate() to the waiters getting in');
+  console.table(r.recovery.map((x) => ({ 'terminate() ms': +x.terminateMs.toFixed(1), 'first in ms': +x.firstMs.toFixed(1), 'second in ms': +x.secondMs.toFixed(1) })));
   console.log(`contended: ${o.workers} workers x ${o.iters} locks, ${o.work} loop steps inside the lock, ${o.workOut} outside`);
   console.table(
     r.contended.map((c) => ({

@@ -2,9 +2,10 @@
 //
 // Words (Mutex.words = 16, one 64-byte cache line when the index is a multiple of 16):
 //
-//   0      state: mutexLocked (1) | mutexWoken (2) | mutexStarving (4) | waiters << 3, exactly Go's state
-//   1      owner: threadId + 1 of the holder (0: none or unknown); informational, for crash recovery (below)
-//   2, 3   reserved (an owner epoch for crash recovery)
+//   0      state: mutexLocked (1) | mutexWoken (2) | mutexStarving (4) as in Go, plus mutexAbandoned (8),
+//          waiters << 4 and the holder's registry tag << 18 (crash recovery, below)
+//   1      owner: threadId + 1 of the holder (0: none or unknown); informational
+//   2, 3   reserved
 //   4..15  the FIFO semaphore (sema.ts) Go's runtime_SemacquireMutex / runtime_Semrelease stand for
 //
 // lock() and unlock() follow mutex.go line by line: a CAS fast path; otherwise spin a little while the mutex
@@ -26,14 +27,32 @@
 // - lockAsync() (not in Go) is lock() with Atomics.waitAsync, for threads that must not block their event loop
 //   (a browser's main thread cannot Atomics.wait at all; Node's main thread can but should not for long).
 //
-// Crash recovery (to come with the shared map): a thread that dies holding the mutex leaves mutexLocked set.
-// The owner word names the holder (threadId + 1). The plan: the map keeps a registry of attached threads,
-// each slot with its threadId and an epoch; the thread that spawns workers (or the map's own spawn helper)
-// marks a slot dead on the Worker's 'exit' event and bumps its epoch. A waiter sleeps with a timeout (say
-// 100 ms) instead of forever; when it times out it reads the owner word and, if the registry says that thread
-// is dead, takes the mutex over by CAS on the owner word (dead id -> its own), keeping mutexLocked set, and
-// marks the data the mutex guards for repair (the map's stripe verify/rollback). Words 2 and 3 are kept for
-// the owner's epoch, so a recycled slot is not mistaken for the dead owner.
+// Crash recovery (Mutex.over(i32, i, { registry }), registry.ts): a thread that dies holding the mutex must
+// not block the others forever, and the thread that gets it next must learn that, to repair what it guards.
+// - The state word: mutexLocked 1, mutexWoken 2, mutexStarving 4, mutexAbandoned 8, waiters in bits 4..17
+//   (at most 16383, else SyncError 'sync: too many waiters'), the holder's registry tag in bits 18..31. The
+//   locking CAS writes the tag with mutexLocked (also the fast path: CAS 0 -> mutexLocked | tag, the same one
+//   instruction as before), so there is no moment when the mutex is held by nobody known. Unlocking clears
+//   both in one CAS. Word 1 (threadId + 1) stays informational.
+// - Waiters sleep at most checkMs (default 100) at a time; fifoAcquireTimed keeps their ticket (or front-lane
+//   place) across timeouts. On each timeout, and once before the first sleep, a waiter looks at the tag: if
+//   the registry says that thread is dead (registry.watch marks a worker dead on its 'exit' event), it
+//   unlocks on its behalf with one CAS (clearing mutexLocked and the tag, setting mutexAbandoned) and wakes
+//   the next waiter as unlock does. Whoever locks next clears mutexAbandoned with its locking CAS and lock()
+//   returns true. The waiter that noticed keeps its place in the queue: no FIFO order is given up.
+// - A waiter that dies queued, a spinner that dies with mutexWoken set, an unlocker that dies between
+//   dropping mutexLocked and waking someone: each loses a wakeup. A waiter that sees the mutex unlocked and no
+//   token released by the semaphore for 2 * checkMs clears mutexWoken and wakes the next waiter itself
+//   (checkStall). A dead waiter's ticket costs the queue one such stall; its unit in the waiter count is
+//   consumed by the wakeup granted to it. If the woken thread was alive after all (not run for 2 * checkMs),
+//   the cost is a spurious wakeup: in normal mode every taker still has to win the CAS on mutexLocked.
+// - That is why a registry-bound mutex never enters starvation mode: a handoff gives the mutex to a thread
+//   that may be dead, and a lost handoff can only be told from a slow one by time; repairing a slow one by
+//   handing off again would give the mutex to two threads. Normal mode keeps the FIFO order of the sleepers
+//   but lets running threads barge in (Go's throughput mode; unbounded tail in theory).
+// - The semaphore's internal lock (sema.ts) is taken from a holder that keeps it over lockStealMs (1 s).
+// Recovery time after a holder dies: the 'exit' event (about a millisecond after terminate() returns) plus at
+// most checkMs until a waiter looks; after a queued waiter dies: up to 3 * checkMs per dead ticket.
 
 import { checkRegion, handleWords, now, selfOwner, SyncError } from './common.js';
 import { availableParallelism } from 'node:os';
