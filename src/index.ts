@@ -6,7 +6,7 @@ export type { HashMapOptions, HashMapStats, HashMapConstructor } from './map.js'
 export type { KeyKind, ValueKind, KeyType, ValueType } from './kinds/kinds.js';
 export type { GrowthMode } from './table/hmap.js';
 export { InvariantError } from './table/verify.js';
-export { Mutex, RWMutex, WaitGroup, SyncError } from './sync/index.js';
-export type { MutexOptions, MutexHandle, MutexState, RWMutexHandle, RWMutexState, WaitGroupHandle } from './sync/index.js';
+export { Mutex, RWMutex, WaitGroup, SyncError, ThreadRegistry } from './sync/index.js';
+export type { MutexOptions, MutexHandle, MutexState, RWMutexHandle, RWMutexState, WaitGroupHandle, ThreadRegistryHandle, RegistrySlot } from './sync/index.js';
 export type { HashMapMetrics, LatencySnapshot, MetricsOptions, SampledOp } from './metrics.js';
 import './anchors.js';
