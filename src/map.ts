@@ -25,6 +25,7 @@ import { mapaccess, mapaccess1Fast32, mapaccess1Fast64 } from './table/access.js
 import { hashAny, mapaccessAny, mapaccessAnySeg, mapassignAny, mapdeleteAny } from './table/anykeys.js';
 import { mapassign } from './table/assign.js';
 import { mapdelete } from './table/delete.js';
+import { growWork } from './table/grow.js';
 import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
 import { MapIter, mapiternext } from './table/iterate.js';
 import { Bucket, Layout, Segment, ValueRep } from './table/layout.js';
@@ -427,8 +428,14 @@ export abstract class HashMapImpl<K, V> {
     if (!this._fits(value)) {
       throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
     }
-    if (seg !== null) this._store(seg, h.hitSlot, value);
-    else this.set(key, value);
+    if (seg === null) this.set(key, value);
+    else if (h.oldbuckets === null) this._store(seg, h.hitSlot, value);
+    else {
+      // Go's mapassign helps a running growth on every write, updates included: without this, a map whose
+      // keys are only incremented would never finish growing and would hold its old table for good.
+      growWork(h, hash & h.buckets.mask);
+      this._store(mapaccess(h, hash, this._w0, this._w1)!, h.hitSlot, value);
+    }
     return value;
   }
 
@@ -811,14 +818,20 @@ class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
       throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
     }
     const h = this._h;
-    const seg = mapaccessAnySeg(h, hashAny(key, h.seed), key);
+    const hash = hashAny(key, h.seed);
+    const seg = mapaccessAnySeg(h, hash, key);
     const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
     const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
     if (!this._fits(value)) {
       throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
     }
-    if (seg !== null) this._store(seg, h.hitSlot, value);
-    else this.set(key, value);
+    if (seg === null) this.set(key, value);
+    else if (h.oldbuckets === null) this._store(seg, h.hitSlot, value);
+    else {
+      // As in the base class: an update helps a running growth, as Go's mapassign does.
+      growWork(h, hash & h.buckets.mask);
+      this._store(mapaccessAnySeg(h, hash, key)!, h.hitSlot, value);
+    }
     return value;
   }
 }
