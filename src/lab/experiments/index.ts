@@ -11,6 +11,7 @@ import { hashFlooding } from './hash-flooding.js';
 import { memory } from './memory.js';
 import { orderedVsHash } from './ordered-vs-hash.js';
 import { presize } from './presize.js';
+import { mutexFairness } from './mutex-fairness.js';
 
 export const experiments: readonly Experiment[] = [
   growthPauses,
@@ -23,4 +24,5 @@ export const experiments: readonly Experiment[] = [
   memory,
   orderedVsHash,
   presize,
+  mutexFairness,
 ];
