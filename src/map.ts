@@ -404,14 +404,8 @@ export abstract class HashMapImpl<K, V> {
     return value;
   }
 
-  /**
-   * Adds `delta` (default 1) to the key's value, an absent key counting as 0, and returns the new value: a
-   * counter in one call. Numeric value kinds only; `delta` is a bigint for bigint64 values (default 1n).
-   * A result outside the value kind (an int32 overflow, say) throws a RangeError and changes nothing.
-   * A present key costs one hash and one probe.
-   */
-  increment(key: K, delta?: V & (number | bigint)): V {
-    const hash = this._key(key);
+  /** @internal increment's delta: checked against the value kind (default 1 or 1n); throws before any change. */
+  _incrementDelta(delta: unknown): number | bigint {
     const vk = this._vk;
     if (vk === ValueRep.side || vk === ValueRep.string) {
       throw new TypeError(`hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are '${this._valueKind}'`);
@@ -421,13 +415,30 @@ export abstract class HashMapImpl<K, V> {
     if (typeof d !== (big ? 'bigint' : 'number')) {
       throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
     }
-    const h = this._h;
-    const seg = mapaccess(h, hash, this._w0, this._w1);
-    const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
-    const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
+    return d as number | bigint;
+  }
+
+  /** @internal old (undefined: absent, counts as 0) plus d; throws a RangeError if it leaves the value kind. */
+  _incremented(old: V | undefined, d: number | bigint, key: unknown): V {
+    const value = (typeof d === 'bigint' ? ((old as bigint | undefined) ?? 0n) + d : ((old as number | undefined) ?? 0) + d) as V;
     if (!this._fits(value)) {
       throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
     }
+    return value;
+  }
+
+  /**
+   * Adds `delta` (default 1) to the key's value, an absent key counting as 0, and returns the new value: a
+   * counter in one call. Numeric value kinds only; `delta` is a bigint for bigint64 values (default 1n).
+   * A result outside the value kind (an int32 overflow, say) throws a RangeError and changes nothing.
+   * A present key costs one hash and one probe.
+   */
+  increment(key: K, delta?: V & (number | bigint)): V {
+    const hash = this._key(key);
+    const d = this._incrementDelta(delta);
+    const h = this._h;
+    const seg = mapaccess(h, hash, this._w0, this._w1);
+    const value = this._incremented(seg === null ? undefined : this._valueAt(seg, h.hitSlot), d, key);
     if (seg === null) this.set(key, value);
     else if (h.oldbuckets === null) this._store(seg, h.hitSlot, value);
     else {
@@ -702,22 +713,10 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
 
   override increment(key: string, delta?: V & (number | bigint)): V {
     const hash = this._key(key);
-    const vk = this._vk;
-    if (vk === ValueRep.side || vk === ValueRep.string) {
-      throw new TypeError(`hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are '${this._valueKind}'`);
-    }
-    const big = vk === ValueRep.bigint64;
-    const d = delta === undefined ? (big ? 1n : 1) : delta;
-    if (typeof d !== (big ? 'bigint' : 'number')) {
-      throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
-    }
+    const d = this._incrementDelta(delta);
     const h = this._h;
     const seg = mapaccessStrForWrite(h, hash, key);
-    const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
-    const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
-    if (!this._fits(value)) {
-      throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
-    }
+    const value = this._incremented(seg === null ? undefined : this._valueAt(seg, h.hitSlot), d, key);
     if (seg !== null) this._store(seg, h.hitSlot, value);
     else this.set(key, value);
     return value;
@@ -808,23 +807,11 @@ class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
   }
 
   override increment(key: unknown, delta?: V & (number | bigint)): V {
-    const vk = this._vk;
-    if (vk === ValueRep.side || vk === ValueRep.string) {
-      throw new TypeError(`hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are '${this._valueKind}'`);
-    }
-    const big = vk === ValueRep.bigint64;
-    const d = delta === undefined ? (big ? 1n : 1) : delta;
-    if (typeof d !== (big ? 'bigint' : 'number')) {
-      throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this._valueKind} values, got ${describe(delta)}`);
-    }
+    const d = this._incrementDelta(delta);
     const h = this._h;
     const hash = hashAny(key, h.seed);
     const seg = mapaccessAnySeg(h, hash, key);
-    const old = seg === null ? (big ? 0n : 0) : (this._valueAt(seg, h.hitSlot) as number | bigint);
-    const value = (big ? (old as bigint) + (d as bigint) : (old as number) + (d as number)) as V;
-    if (!this._fits(value)) {
-      throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this._valueKind} value kind`);
-    }
+    const value = this._incremented(seg === null ? undefined : this._valueAt(seg, h.hitSlot), d, key);
     if (seg === null) this.set(key, value);
     else if (h.oldbuckets === null) this._store(seg, h.hitSlot, value);
     else {
