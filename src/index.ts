@@ -8,5 +8,8 @@ export type { GrowthMode } from './table/hmap.js';
 export { InvariantError } from './table/verify.js';
 export { Mutex, RWMutex, WaitGroup, SyncError, ThreadRegistry } from './sync/index.js';
 export type { MutexOptions, MutexHandle, MutexState, RWMutexHandle, RWMutexState, WaitGroupHandle, ThreadRegistryHandle, RegistrySlot } from './sync/index.js';
+export { ConcurrentWriteError } from './shared/table.js';
+export { SharedHashMap } from './shared/map.js';
+export type { SharedHashMapHandle, SharedKind, Concurrency } from './shared/map.js';
 export type { HashMapMetrics, LatencySnapshot, MetricsOptions, SampledOp } from './metrics.js';
 import './anchors.js';

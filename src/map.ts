@@ -31,6 +31,9 @@ import { MapIter, mapiternext } from './table/iterate.js';
 import { Bucket, Layout, Segment, ValueRep } from './table/layout.js';
 import { mapaccessStr, mapaccessStrForWrite, mapaccessStrSeg, mapassignStr, mapdeleteStr, storeStrValue } from './table/strings.js';
 import { verify } from './table/verify.js';
+import { totalmem } from 'node:os';
+import { randomSeed } from './hash.js';
+import { Concurrency, SharedHashMap, SharedHashMapHandle, SharedKind, SharedOptions, attachShared, checkSharedKinds, concurrencies, createShared } from './shared/map.js';
 import { HashMapMetrics, LatencySink, MetricsOptions, MetricsState, metered, metricsStateFor, snapshotMetrics } from './metrics.js';
 
 export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKind = ValueKind> {
@@ -48,6 +51,18 @@ export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKi
   growth?: GrowthMode;
   /** Count hits, misses, inserts, updates, deletes and sample latencies (m.metrics(), hmap/otel). Default false. */
   metrics?: boolean | MetricsOptions;
+  /**
+   * Put the map in shared memory, for many worker threads at once (share() / HashMap.attach). Key and value
+   * kinds int32, uint32, float64, bigint64. Default false.
+   */
+  shared?: boolean;
+  /**
+   * Shared maps: 'locked' (default): every single-key operation is linearizable from any number of threads;
+   * 'none': no locks, the caller synchronizes, and a second concurrent writer throws ConcurrentWriteError.
+   */
+  concurrency?: Concurrency;
+  /** Shared maps: the most shared memory the map may take, in bytes (default: the machine's memory). */
+  maxBytes?: number;
 }
 
 export interface HashMapStats {
@@ -71,7 +86,7 @@ export interface HashMapStats {
   bytes: number;
 }
 
-const optionNames = ['key', 'value', 'capacity', 'seed', 'loadFactor', 'growth', 'metrics'];
+const optionNames = ['key', 'value', 'capacity', 'seed', 'loadFactor', 'growth', 'metrics', 'shared', 'concurrency', 'maxBytes'];
 const construct = Symbol('hmap.construct');
 
 interface Config {
@@ -81,6 +96,14 @@ interface Config {
   metrics: MetricsState | null;
 }
 
+/** validateOptions' answer for a shared map. */
+interface SharedConfig {
+  shared: SharedOptions;
+}
+
+/** The smallest maxBytes of a shared map: its first table and room to grow a little. */
+const minSharedBytes = 1 << 16;
+
 /** What `new HashMap()` and `new HashMap(entries)` mean: Map's semantics, every key and value. */
 const defaultOptions: HashMapOptions = { key: 'any', value: 'any' };
 
@@ -88,7 +111,7 @@ function isIterable(x: unknown): boolean {
   return x !== null && x !== undefined && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
 
-function validateOptions(options: unknown): Config {
+function validateOptions(options: unknown): Config | SharedConfig {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
       `hmap: new HashMap(x) takes an iterable of [key, value] entries or options like { key: 'int32', value: 'float64' }, got ${describe(options)}`,
@@ -132,9 +155,40 @@ function validateOptions(options: unknown): Config {
   if (!growthModes.includes(growth as GrowthMode)) {
     throw new TypeError(`hmap: option growth must be one of ${growthModes.join(', ')}, got ${describe(o.growth)}`);
   }
-  const metrics = metricsStateFor(o.metrics);
+  if (o.shared !== undefined && typeof o.shared !== 'boolean') {
+    throw new TypeError(`hmap: option shared must be a boolean, got ${describe(o.shared)}`);
+  }
   const keyKind = o.key as KeyKind;
   const valueKind = o.value as ValueKind;
+  if (o.shared === true) {
+    checkSharedKinds(keyKind, valueKind);
+    const concurrency = o.concurrency === undefined ? 'locked' : o.concurrency;
+    if (!concurrencies.includes(concurrency as Concurrency)) {
+      throw new TypeError(`hmap: option concurrency must be one of ${concurrencies.join(', ')}, got ${describe(o.concurrency)}`);
+    }
+    const maxBytes = o.maxBytes === undefined ? totalmem() : o.maxBytes;
+    if (typeof maxBytes !== 'number') throw new TypeError(`hmap: option maxBytes must be a number, got ${describe(o.maxBytes)}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < minSharedBytes) {
+      throw new RangeError(`hmap: option maxBytes must be an integer of at least ${minSharedBytes}, got ${describe(o.maxBytes)}`);
+    }
+    if (o.growth !== undefined && o.growth !== 'incremental') throw new TypeError(`hmap: shared maps grow incrementally; option growth must be 'incremental'`);
+    if (o.metrics !== undefined && o.metrics !== false) throw new TypeError('hmap: option metrics is not available for shared maps yet');
+    return {
+      shared: {
+        key: keyKind as SharedKind,
+        value: valueKind as SharedKind,
+        capacity,
+        seed: o.seed === undefined ? randomSeed() : (o.seed as number) | 0,
+        loadFactor,
+        concurrency: concurrency as Concurrency,
+        maxBytes,
+      },
+    };
+  }
+  for (const name of ['concurrency', 'maxBytes']) {
+    if (o[name] !== undefined) throw new TypeError(`hmap: option ${name} needs shared: true`);
+  }
+  const metrics = metricsStateFor(o.metrics);
   const layout = new Layout(keyKind === 'any' ? 1 : wordsOf(keyKind), valueKindCode(valueKind), keyKind === 'string', keyKind === 'any');
   const h = new Hmap({ layout, hint: capacity, seed: o.seed as number | undefined, loadFactor, growth: growth as GrowthMode });
   return { keyKind, valueKind, h, metrics };
@@ -205,7 +259,13 @@ export abstract class HashMapImpl<K, V> {
       } else {
         options = first;
       }
-      const c = validateOptions(options);
+      const config = validateOptions(options);
+      if ('shared' in config) {
+        const sm = createShared(config.shared) as unknown as HashMapImpl<K, V>;
+        if (entries !== undefined && entries !== null) HashMapImpl.prototype._addEntries.call(sm, entries);
+        return sm;
+      }
+      const c = config;
       const m = new (c.metrics === null ? subclassFor[c.keyKind] : meteredClass(c.keyKind))(c, construct) as unknown as HashMapImpl<K, V>;
       if (entries !== undefined && entries !== null) m._addEntries(entries);
       return m;
@@ -861,6 +921,8 @@ export interface HashMapConstructor {
    * Creates an empty map for the given key and value kinds. K and V are inferred from the kinds; for
    * value 'any', pass V explicitly to narrow it: `new HashMap<'int32', 'any', Foo>({ key: 'int32', value: 'any' })`.
    */
+  /** Creates an empty map in shared memory (option shared: true), for share() and HashMap.attach in workers. */
+  new <KN extends SharedKind, VN extends SharedKind>(options: HashMapOptions<KN, VN> & { shared: true }): SharedHashMap<KeyType<KN>, ValueType<VN>>;
   new <KN extends KeyKind, VN extends ValueKind, V extends ValueType<VN> = ValueType<VN>>(
     options: HashMapOptions<KN, VN>,
   ): HashMap<KeyType<KN>, V>;
@@ -878,6 +940,17 @@ export interface HashMapConstructor {
    */
   new <K, V>(entries: Iterable<readonly [K, V]> | null | undefined, options: HashMapOptions<'any', 'any'>): HashMap<K, V>;
   readonly prototype: HashMap<unknown, unknown>;
+  /** The shared map a handle from share() describes, in this thread (TypeError for anything else). */
+  attach<K = unknown, V = unknown>(handle: SharedHashMapHandle): SharedHashMap<K, V>;
 }
+
+Object.defineProperty(HashMapImpl, 'attach', {
+  value: function attach(handle: unknown) {
+    return attachShared(handle);
+  },
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
 
 export const HashMap = HashMapImpl as unknown as HashMapConstructor;

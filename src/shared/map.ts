@@ -1,0 +1,478 @@
+// The shared HashMap: the Map-compatible API over a SharedTable (table.ts), one subclass per key kind as in
+// ../map.ts. Keys and values go to and from the table as int32 word pairs.
+//
+// Semantics beyond Map's, with concurrency 'locked' (the default):
+// - get, has, set, delete, getOrInsert and increment are linearizable: each takes effect at one instant,
+//   whatever other threads do. get and has take no lock.
+// - update and getOrInsertComputed call the user's function outside any lock, then apply its result only if
+//   the key's value is still the one the function saw (update retries otherwise, so its function may run
+//   more than once; getOrInsertComputed returns the value another thread inserted first).
+// - Iteration (forEach, keys, values, entries, deleteIf) is weakly consistent, like Java's ConcurrentHashMap:
+//   every entry present and unchanged for the whole iteration is seen exactly once; entries added, changed or
+//   removed meanwhile may or may not be.
+
+import type { Worker } from 'node:worker_threads';
+import { hash1, hash2 } from '../hash.js';
+import { bigint64Words, describe, float64Words, isBigInt64, isInt32, isUint32, rejectKind, scratchHigh } from '../kinds/kinds.js';
+import type { KeyKind, ValueKind } from '../kinds/kinds.js';
+import { ValueRep } from '../table/layout.js';
+import { SharedTable } from './table.js';
+import type { SharedTableHandle } from './table.js';
+
+/** Key and value kinds a shared map accepts (objects cannot be shared; strings are to come). */
+export const sharedKinds = ['int32', 'uint32', 'float64', 'bigint64'] as const;
+export type SharedKind = (typeof sharedKinds)[number];
+export const concurrencies = ['locked', 'none'] as const;
+export type Concurrency = (typeof concurrencies)[number];
+
+/** What share() returns: structured-cloneable (SharedArrayBuffers inside), for HashMap.attach in another thread. */
+export interface SharedHashMapHandle {
+  readonly kind: 'hmap.SharedHashMap';
+  readonly key: SharedKind;
+  readonly value: SharedKind;
+  readonly table: SharedTableHandle;
+}
+
+export interface SharedOptions {
+  key: SharedKind;
+  value: SharedKind;
+  capacity: number;
+  seed: number;
+  loadFactor: number;
+  concurrency: Concurrency;
+  maxBytes: number;
+}
+
+const vf64 = new Float64Array(1);
+const vb64 = new BigInt64Array(vf64.buffer);
+const vw32 = new Int32Array(vf64.buffer);
+
+type IterMode = 0 | 1 | 2;
+
+/** The shared map. Made by `new HashMap({ ..., shared: true })` or `HashMap.attach(handle)`. */
+export abstract class SharedHashMap<K, V> {
+  /** @internal */ readonly _t: SharedTable;
+  readonly keyKind: SharedKind;
+  readonly valueKind: SharedKind;
+  /** @internal */ readonly _vk: number;
+  /** Always true: this map lives in shared memory. */
+  readonly shared = true;
+  /** @internal */ _w0 = 0;
+  /** @internal */ _w1 = 0;
+  /** @internal */ _v0 = 0;
+  /** @internal */ _v1 = 0;
+
+  constructor(t: SharedTable, key: SharedKind, value: SharedKind) {
+    this._t = t;
+    this.keyKind = key;
+    this.valueKind = value;
+    this._vk = t.vk;
+  }
+
+  /** 'locked' or 'none'. */
+  get concurrency(): Concurrency {
+    return this._t.locked ? 'locked' : 'none';
+  }
+
+  /** @internal Checks the key, leaves its words in _w0/_w1 and returns its hash. */
+  abstract _key(key: unknown): number;
+  /** @internal The key whose words are (w0, w1). */
+  abstract _keyOf(w0: number, w1: number): K;
+
+  /** @internal Checks the value and leaves its words in _v0/_v1. */
+  _value(value: unknown): void {
+    switch (this._vk) {
+      case ValueRep.int32:
+        if (!isInt32(value)) rejectKind('int32', 'value', value);
+        this._v0 = value | 0;
+        this._v1 = 0;
+        return;
+      case ValueRep.uint32:
+        if (!isUint32(value)) rejectKind('uint32', 'value', value);
+        this._v0 = value | 0;
+        this._v1 = 0;
+        return;
+      case ValueRep.float64:
+        if (typeof value !== 'number') rejectKind('float64', 'value', value);
+        vf64[0] = value;
+        this._v0 = vw32[0]!;
+        this._v1 = vw32[1]!;
+        return;
+      default:
+        if (!isBigInt64(value)) rejectKind('bigint64', 'value', value);
+        vb64[0] = value;
+        this._v0 = vw32[0]!;
+        this._v1 = vw32[1]!;
+    }
+  }
+
+  /** @internal The value whose words are (v0, v1). */
+  _valueOf(v0: number, v1: number): V {
+    switch (this._vk) {
+      case ValueRep.int32:
+        return v0 as V;
+      case ValueRep.uint32:
+        return (v0 >>> 0) as V;
+      case ValueRep.float64:
+        vw32[0] = v0;
+        vw32[1] = v1;
+        return vf64[0] as V;
+      default:
+        vw32[0] = v0;
+        vw32[1] = v1;
+        return vb64[0] as V;
+    }
+  }
+
+  get size(): number {
+    return this._t.count();
+  }
+
+  get(key: K): V | undefined {
+    const t = this._t;
+    return t.read(this._key(key), this._w0, this._w1) ? this._valueOf(t.v0, t.v1) : undefined;
+  }
+
+  has(key: K): boolean {
+    return this._t.read(this._key(key), this._w0, this._w1);
+  }
+
+  set(key: K, value: V): this {
+    const hash = this._key(key);
+    this._value(value);
+    this._put(hash, false);
+    return this;
+  }
+
+  /**
+   * @internal Writes (_w0, _w1) -> (_v0, _v1) under the key's stripe; onlyIfAbsent keeps a present value.
+   * Returns whether the key was present (its value words then in t.v0/t.v1, read before any change).
+   */
+  _put(hash: number, onlyIfAbsent: boolean): boolean {
+    const t = this._t;
+    const s = hash & 63;
+    const w0 = this._w0;
+    const w1 = this._w1;
+    let found: boolean;
+    t.beginWrite(s);
+    try {
+      found = t.findForWrite(hash, w0, w1);
+      if (found) {
+        if (!onlyIfAbsent) t.storeHit(s, this._v0, this._v1);
+      } else {
+        t.insert(s, hash, w0, w1, this._v0, this._v1);
+      }
+    } finally {
+      t.endWrite(s);
+    }
+    if (t.old !== null) t.growWork();
+    return found;
+  }
+
+  delete(key: K): boolean {
+    const hash = this._key(key);
+    const t = this._t;
+    const s = hash & 63;
+    let found: boolean;
+    t.beginWrite(s);
+    try {
+      found = t.findForWrite(hash, this._w0, this._w1);
+      if (found) t.deleteHit(s, hash);
+    } finally {
+      t.endWrite(s);
+    }
+    if (t.old !== null) t.growWork();
+    return found;
+  }
+
+  clear(): void {
+    this._t.clear();
+  }
+
+  /** Returns the key's value, inserting `value` first if the key is absent (atomically). */
+  getOrInsert(key: K, value: V): V {
+    const hash = this._key(key);
+    this._value(value);
+    const t = this._t;
+    return this._put(hash, true) ? this._valueOf(t.v0, t.v1) : value;
+  }
+
+  /**
+   * Returns the key's value; if absent, calls `callback(key)` (outside any lock) and inserts its result unless
+   * another thread inserted the key meanwhile, in which case that value is returned.
+   */
+  getOrInsertComputed(key: K, callback: (key: K) => V): V {
+    const hash = this._key(key);
+    if (typeof callback !== 'function') {
+      throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
+    }
+    const w0 = this._w0;
+    const w1 = this._w1;
+    const t = this._t;
+    if (t.read(hash, w0, w1)) return this._valueOf(t.v0, t.v1);
+    const value = callback(key);
+    this._value(value);
+    this._w0 = w0;
+    this._w1 = w1;
+    return this._put(hash, true) ? this._valueOf(t.v0, t.v1) : value;
+  }
+
+  /**
+   * Sets the key to `updater(current, key)` (current undefined when absent) and returns it. The updater runs
+   * outside any lock; its result is stored only if the key still holds what it was given, else it runs again.
+   */
+  update(key: K, updater: (value: V | undefined, key: K) => V): V {
+    const hash = this._key(key);
+    if (typeof updater !== 'function') {
+      throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
+    }
+    const w0 = this._w0;
+    const w1 = this._w1;
+    const t = this._t;
+    const s = hash & 63;
+    for (;;) {
+      const had = t.read(hash, w0, w1);
+      const o0 = t.v0;
+      const o1 = t.v1;
+      const value = updater(had ? this._valueOf(o0, o1) : undefined, key);
+      this._value(value);
+      let done = false;
+      t.beginWrite(s);
+      try {
+        const now = t.findForWrite(hash, w0, w1);
+        if (now === had && (!now || (t.v0 === o0 && t.v1 === o1))) {
+          if (now) t.storeHit(s, this._v0, this._v1);
+          else t.insert(s, hash, w0, w1, this._v0, this._v1);
+          done = true;
+        }
+      } finally {
+        t.endWrite(s);
+      }
+      if (t.old !== null) t.growWork();
+      if (done) return value;
+    }
+  }
+
+  /**
+   * Adds `delta` (default 1, or 1n for bigint64 values) to the key's value, an absent key counting as 0, and
+   * returns the new value, atomically. A result outside the value kind throws a RangeError and changes nothing.
+   */
+  increment(key: K, delta?: V & (number | bigint)): V {
+    const hash = this._key(key);
+    const big = this._vk === ValueRep.bigint64;
+    const d = delta === undefined ? (big ? 1n : 1) : delta;
+    if (typeof d !== (big ? 'bigint' : 'number')) {
+      throw new TypeError(`hmap: increment delta must be a ${big ? 'bigint' : 'number'} for ${this.valueKind} values, got ${describe(delta)}`);
+    }
+    const t = this._t;
+    const s = hash & 63;
+    const w0 = this._w0;
+    const w1 = this._w1;
+    let value: V;
+    t.beginWrite(s);
+    try {
+      const found = t.findForWrite(hash, w0, w1);
+      const old = found ? this._valueOf(t.v0, t.v1) : undefined;
+      value = (big ? ((old as bigint | undefined) ?? 0n) + (d as bigint) : ((old as number | undefined) ?? 0) + (d as number)) as V;
+      try {
+        this._value(value);
+      } catch {
+        throw new RangeError(`hmap: increment of ${describe(key)} by ${describe(d)} gives ${describe(value)}, outside the ${this.valueKind} value kind`);
+      }
+      if (found) t.storeHit(s, this._v0, this._v1);
+      else t.insert(s, hash, w0, w1, this._v0, this._v1);
+    } finally {
+      t.endWrite(s);
+    }
+    if (t.old !== null) t.growWork();
+    return value;
+  }
+
+  /** Deletes every entry for which `predicate(value, key)` is truthy (weakly consistent); returns how many. */
+  deleteIf(predicate: (value: V, key: K) => unknown): number {
+    if (typeof predicate !== 'function') {
+      throw new TypeError(`hmap: deleteIf predicate must be a function, got ${describe(predicate)}`);
+    }
+    let n = 0;
+    for (const [k, v] of this.entries()) if (predicate(v, k) && this.delete(k)) n++;
+    return n;
+  }
+
+  forEach(callback: (value: V, key: K, map: this) => void, thisArg?: unknown): void {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`hmap: forEach callback must be a function, got ${describe(callback)}`);
+    }
+    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+  }
+
+  /** @internal Weakly consistent iteration, a hash group (one stripe lock) at a time. */
+  *_iterate(mode: IterMode): Generator<unknown, undefined, undefined> {
+    const t = this._t;
+    t.refresh();
+    const B0 = t.B;
+    const seq = t.clearSeq;
+    const buf: number[] = [];
+    for (let g = 0; g < 1 << B0; g++) {
+      if (t.clearSeq !== seq || !t.group(g, B0, buf)) return undefined;
+      for (let i = 0; i < buf.length; i += 4) {
+        if (mode === 0) yield this._keyOf(buf[i]!, buf[i + 1]!);
+        else if (mode === 1) yield this._valueOf(buf[i + 2]!, buf[i + 3]!);
+        else yield [this._keyOf(buf[i]!, buf[i + 1]!), this._valueOf(buf[i + 2]!, buf[i + 3]!)];
+      }
+    }
+    return undefined;
+  }
+
+  keys(): IterableIterator<K> {
+    return this._iterate(0) as IterableIterator<K>;
+  }
+
+  values(): IterableIterator<V> {
+    return this._iterate(1) as IterableIterator<V>;
+  }
+
+  entries(): IterableIterator<[K, V]> {
+    return this._iterate(2) as IterableIterator<[K, V]>;
+  }
+
+  declare [Symbol.iterator]: () => IterableIterator<[K, V]>;
+
+  get [Symbol.toStringTag](): string {
+    return 'HashMap';
+  }
+
+  /** The table's shape (racy snapshot): buckets, overflow, growth progress and bytes of bucket memory. */
+  stats(): { count: number; B: number; buckets: number; overflowBuckets: number; loadFactor: number; growing: boolean; sameSizeGrow: boolean; oldBuckets: number; evacuated: number; bytes: number } {
+    const s = this._t.stats();
+    return { ...s, loadFactor: s.count / s.buckets };
+  }
+
+  /** Checks every invariant with the map held exclusively (O(n)); throws an Error naming the first broken. */
+  verify(): void {
+    this._t.verify();
+  }
+
+  /** A structured-cloneable handle: post it to a worker and call HashMap.attach(handle) there. */
+  share(): SharedHashMapHandle {
+    return { kind: 'hmap.SharedHashMap', key: this.keyKind, value: this.valueKind, table: this._t.share() };
+  }
+
+  /**
+   * Crash recovery: call in the thread that spawns a worker using this map. When the worker stops (whatever
+   * the way), locks it held are taken over by the next thread that needs them, which repairs the map.
+   */
+  watch<W extends Worker>(worker: W): W {
+    return this._t.registry.watch(worker);
+  }
+}
+
+Object.defineProperty(SharedHashMap.prototype, Symbol.iterator, {
+  value: SharedHashMap.prototype.entries,
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
+
+class SharedInt32Map<V> extends SharedHashMap<number, V> {
+  override _key(key: unknown): number {
+    if (!isInt32(key)) rejectKind('int32', 'key', key);
+    const w0 = key | 0;
+    this._w0 = w0;
+    this._w1 = 0;
+    return hash1(w0, this._t.seed);
+  }
+  override _keyOf(w0: number): number {
+    return w0;
+  }
+}
+
+class SharedUint32Map<V> extends SharedHashMap<number, V> {
+  override _key(key: unknown): number {
+    if (!isUint32(key)) rejectKind('uint32', 'key', key);
+    const w0 = key | 0;
+    this._w0 = w0;
+    this._w1 = 0;
+    return hash1(w0, this._t.seed);
+  }
+  override _keyOf(w0: number): number {
+    return w0 >>> 0;
+  }
+}
+
+class SharedFloat64Map<V> extends SharedHashMap<number, V> {
+  override _key(key: unknown): number {
+    if (typeof key !== 'number') rejectKind('float64', 'key', key);
+    const w0 = float64Words(key);
+    const w1 = scratchHigh();
+    this._w0 = w0;
+    this._w1 = w1;
+    return hash2(w0, w1, this._t.seed);
+  }
+  override _keyOf(w0: number, w1: number): number {
+    vw32[0] = w0;
+    vw32[1] = w1;
+    return vf64[0]!;
+  }
+}
+
+class SharedBigInt64Map<V> extends SharedHashMap<bigint, V> {
+  override _key(key: unknown): number {
+    if (!isBigInt64(key)) rejectKind('bigint64', 'key', key);
+    const w0 = bigint64Words(key);
+    const w1 = scratchHigh();
+    this._w0 = w0;
+    this._w1 = w1;
+    return hash2(w0, w1, this._t.seed);
+  }
+  override _keyOf(w0: number, w1: number): bigint {
+    vw32[0] = w0;
+    vw32[1] = w1;
+    return vb64[0]!;
+  }
+}
+
+const classes = {
+  int32: SharedInt32Map,
+  uint32: SharedUint32Map,
+  float64: SharedFloat64Map,
+  bigint64: SharedBigInt64Map,
+} as const;
+
+const valueReps: Record<SharedKind, number> = { int32: ValueRep.int32, uint32: ValueRep.uint32, float64: ValueRep.float64, bigint64: ValueRep.bigint64 };
+const keyWords: Record<SharedKind, number> = { int32: 1, uint32: 1, float64: 2, bigint64: 2 };
+
+/** Checks that the kinds can be shared (TypeError naming the kind otherwise). */
+export function checkSharedKinds(key: KeyKind, value: ValueKind): void {
+  for (const [role, kind] of [['key', key], ['value', value]] as const) {
+    if (!(sharedKinds as readonly string[]).includes(kind)) {
+      throw new TypeError(
+        kind === 'any'
+          ? `hmap: a shared map cannot hold ${role}s of kind 'any' (objects cannot be shared between threads); use ${sharedKinds.join(', ')}`
+          : `hmap: shared maps take ${role} kinds ${sharedKinds.join(', ')}; '${kind}' is not supported yet`,
+      );
+    }
+  }
+}
+
+export function createShared(o: SharedOptions): SharedHashMap<unknown, unknown> {
+  const t = SharedTable.create({
+    kw: keyWords[o.key],
+    vk: valueReps[o.value],
+    hint: o.capacity,
+    seed: o.seed,
+    loadFactor: o.loadFactor,
+    concurrency: o.concurrency,
+    maxBytes: o.maxBytes,
+  });
+  return new classes[o.key](t, o.key, o.value) as SharedHashMap<unknown, unknown>;
+}
+
+export function attachShared(handle: unknown): SharedHashMap<unknown, unknown> {
+  const h = handle as SharedHashMapHandle;
+  if (typeof h !== 'object' || h === null || h.kind !== 'hmap.SharedHashMap' || !(h.key in classes) || !(h.value in valueReps)) {
+    throw new TypeError(`hmap: HashMap.attach needs a handle made by share() of a shared HashMap, got ${describe(handle)}`);
+  }
+  const t = SharedTable.attach(h.table);
+  if (t.kw !== keyWords[h.key] || t.vk !== valueReps[h.value]) throw new TypeError('hmap: HashMap.attach: the handle\'s kinds do not match its table');
+  return new classes[h.key](t, h.key, h.value) as SharedHashMap<unknown, unknown>;
+}
