@@ -625,15 +625,12 @@ export class SharedTable {
    */
   insert(s: number, hash: number, w0: number, w1: number, v0: number, v1: number): void {
     const base = stripesAt + s * sWords;
-    for (let tries = 0; ; tries++) {
-      if (this.old === null && tries < 2 && this.needsGrowth(base)) {
-        if (this.hashGrow()) {
-          // The key's chain is now in an old table: evacuate it, then insert into the new one.
-          const t = this.homeLocked(hash);
-          if (t !== this.cur) this.evacuate(hash & t.mask);
-          continue;
-        }
-      }
+    {
+      // hashGrow refreshes this thread's view, whoever started the growth: the key's chain may now be in an
+      // old table, to be evacuated before the new table's bucket is written (Go: "goto again").
+      if (this.old === null && this.needsGrowth(base)) this.hashGrow();
+      const home = this.homeLocked(hash);
+      if (home !== this.cur) this.evacuate(hash & home.mask);
       const t = this.cur;
       const bw = this.bw;
       const kw = this.kw;
