@@ -423,6 +423,7 @@ export class SharedTable {
               this.cur = cv;
               this.old = ov;
               this.B = B;
+              this.maxCnt = this.maxCount(B);
               this.sameSize = (flags & sameSizeGrow) !== 0;
               this.epoch = e;
               return;
@@ -739,9 +740,12 @@ export class SharedTable {
     return Math.max(Bucket.cnt, Math.floor(this.loadFactor * 2 ** B));
   }
 
+  /** maxCount(this.B) * 1, kept by refresh(): the insert path asks on every new key. */
+  private maxCnt = 0;
+
   /** Whether inserting one more key should start a growth (Go: overLoadFactor || tooManyOverflowBuckets). */
   private needsGrowth(base: number): boolean {
-    const max = this.maxCount(this.B);
+    const max = this.maxCnt;
     if ((this.c[base + sCount]! + 1) * S > max && this.count() + 1 > max) return true;
     return this.tooManyOverflow(this.cur);
   }
