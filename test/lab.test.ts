@@ -33,11 +33,11 @@ describe('lab experiments (smoke mode)', () => {
     });
   });
 
-  test('runs all eleven experiments, in order', () => {
-    assert.equal(experiments.length, 11);
+  test('runs all twelve experiments, in order', () => {
+    assert.equal(experiments.length, 12);
     assert.deepEqual(
       results.experiments.map((e) => e.name),
-      ['growth-pauses', 'load-factor', 'chain-lengths', 'growth-work', 'churn', 'cost-vs-size', 'hash-flooding', 'memory', 'ordered-vs-hash', 'presize', 'mutex-fairness'],
+      ['growth-pauses', 'load-factor', 'chain-lengths', 'growth-work', 'churn', 'cost-vs-size', 'hash-flooding', 'memory', 'ordered-vs-hash', 'presize', 'mutex-fairness', 'shared-throughput'],
     );
     assert.equal(results.seed, 12345);
     assert.equal(results.mode, 'smoke');

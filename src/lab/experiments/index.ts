@@ -12,6 +12,7 @@ import { memory } from './memory.js';
 import { orderedVsHash } from './ordered-vs-hash.js';
 import { presize } from './presize.js';
 import { mutexFairness } from './mutex-fairness.js';
+import { sharedThroughput } from './shared-throughput.js';
 
 export const experiments: readonly Experiment[] = [
   growthPauses,
@@ -25,4 +26,5 @@ export const experiments: readonly Experiment[] = [
   orderedVsHash,
   presize,
   mutexFairness,
+  sharedThroughput,
 ];
