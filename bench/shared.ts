@@ -9,6 +9,7 @@
 //   served-map-batched   the same with 64 ops per message (labeled; latency is the whole message's round trip)
 //   sharedmap            npm sharedmap (string keys: String(k); values come back as strings)
 //   shareable-map        npm shared-memory-datastructures ShareableMap (read-only only: no updates, no locks)
+//   local-map            reference: a private Map in each worker (nothing shared: the scaling the machine allows)
 // Each worker runs random ops for --ms; ops/s is all workers' ops over the longest worker's run. Latency: one op
 // in 32 timed (hdr-histogram-js), every op of served-map, every message of served-map-batched. The main thread
 // awaits while the workers run (the served contestants' main thread serves the Map).
@@ -89,6 +90,13 @@ if (o.json) {
   for (const line of targetLines(checks)) console.log(`  ${line}`);
   console.log(`  => ${verdict}`);
   for (const p of result.problems) console.log(`  PROBLEM: ${p}`);
+  const waits = result.cells.filter((x) => x.na === undefined && Number.isFinite(x.runqueueShare));
+  const worst = waits.reduce((a, x) => (a === null || x.runqueueShare > a.runqueueShare ? x : a), null as (typeof waits)[number] | null);
+  if (worst !== null && worst.runqueueShare > 0.1) {
+    console.log(
+      `  WARNING: workers spent up to ${Math.round(worst.runqueueShare * 100)}% of a run waiting for a core (${worst.contestant}, ${worst.mix}, ${worst.workers} worker(s)): other load on this machine; rerun when it is idle.`,
+    );
+  }
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after, on ${availableParallelism()} cores: other processes running skew every figure)`);
 }
 if (result.problems.length > 0) process.exitCode = 1;

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as hdr from 'hdr-histogram-js';
-import { checkTargets, naReasons, ratios, runShape, tableColumns, tableRows, unsupported, warmups } from '../src/lab/workers/shared-throughput-run.js';
+import { checkTargets, contestantNames, naReasons, ratios, runShape, tableColumns, tableRows, unsupported, warmups } from '../src/lab/workers/shared-throughput-run.js';
 import type { Cell, ContestantName, Mix } from '../src/lab/workers/shared-throughput-run.js';
 import { runShared } from '../src/lab/workers/shared-throughput-worker.js';
 import { RunMem, seedState } from '../src/lab/workers/shared-throughput-shared.js';
@@ -21,6 +21,8 @@ const cell = (contestant: ContestantName, mix: Mix, workers: number, opsPerSec: 
   gets: 1,
   hits: 1,
   sets: 0,
+  cpuShare: 0.99,
+  runqueueShare: 0.01,
   latencyOf: 'op',
   latency: { count: 1, p50: 100, p99: 200, max: 300 },
 });
@@ -132,6 +134,7 @@ describe('shared-throughput worker loop, in this thread', () => {
       encode: (h: hdr.Histogram) => hdr.encodeIntoCompressedBase64(h),
       seedState,
       stopWord: RunMem.stop,
+      sched: (): [number, number] => [performance.now() * 1e6, 0],
     };
     const job = { contestant: 'hmap' as const, handle: null, keys, mem, threads: 1, readShare: 0.9, durationMs: 20, sampleEvery: 32, seed: 5 };
     const r = runShared(job, ops, deps);
@@ -143,6 +146,7 @@ describe('shared-throughput worker loop, in this thread', () => {
     assert.equal(m.size, 1000);
     assert.equal(mem[RunMem.stop], 1);
     assert.ok(r.elapsedMs >= 20);
+    assert.ok(r.cpuMs >= 20 && r.runqueueMs === 0, `${r.cpuMs} ${r.runqueueMs}`);
     assert.equal(hdr.decodeFromCompressedBase64(r.hist, 32, false).totalCount, Math.floor(r.ops / 32));
     // The fresh copy the pool runs behaves the same.
     const copy = new Function(`return ${String(runShared)}`)() as typeof runShared;
@@ -159,7 +163,7 @@ describe('shared-throughput on worker threads', () => {
       durationMs: 10,
       warmupMs: 0,
       rounds: 1,
-      contestants: ['hmap', 'hmap-none', 'served-map', 'served-map-batched', 'sharedmap', 'shareable-map'],
+      contestants: contestantNames,
       mixes: ['read-heavy', 'write-heavy', 'read-only'],
       workers: [1, 2],
       seed: 3,
@@ -167,7 +171,7 @@ describe('shared-throughput on worker threads', () => {
     });
     assert.deepEqual(r.problems, []);
     assert.deepEqual(r.unavailable, {});
-    assert.equal(r.cells.length, 6 * 3 * 2);
+    assert.equal(r.cells.length, contestantNames.length * 3 * 2);
     for (const x of r.cells) {
       if (unsupported(x.contestant, x.mix, x.workers) !== null) {
         assert.ok(x.na !== undefined);
@@ -179,6 +183,7 @@ describe('shared-throughput on worker threads', () => {
       assert.equal(x.hits, x.gets);
       assert.equal(x.sets === 0, x.mix === 'read-only');
       assert.ok(x.latency.count > 0 && x.latency.p50 > 0);
+      if (process.platform === 'linux') assert.ok(x.cpuShare > 0 && x.cpuShare < 1.5 && x.runqueueShare >= 0, `${x.cpuShare} ${x.runqueueShare}`);
     }
   });
 });

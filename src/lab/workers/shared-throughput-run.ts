@@ -150,6 +150,9 @@ async function openHost(c: ContestantName, keys: Int32Array): Promise<Host | str
       const m = createSharedMap(C, keys);
       return { handle: m, check: () => sizeCheck(m.length) };
     }
+    case 'local-map':
+      // Each worker builds its own Map (before the barrier); this thread holds nothing.
+      return { handle: null, check: () => null };
     case 'shareable-map': {
       const C = await loadShareable();
       if (typeof C === 'string') return C;
@@ -213,6 +216,13 @@ export interface Cell {
   gets: number;
   hits: number;
   sets: number;
+  /**
+   * The workers' time on a core and in a run queue (waiting for a core) over their run time, mean of the workers,
+   * median of rounds (Linux; NaN elsewhere). A shared map's worker runs flat out: cpu near 1 unless other load
+   * takes the cores, which shows as run-queue time. A served Map's worker sleeps while it waits for answers.
+   */
+  cpuShare: number;
+  runqueueShare: number;
   /** 'op': one op timed; 'message': a 64-op message's round trip (served-map-batched). */
   latencyOf: 'op' | 'message';
   latency: LatencyStats;
@@ -235,6 +245,8 @@ const newHist = (): hdr.Histogram =>
 interface RawRun {
   opsPerSec: number;
   perWorker: number[];
+  cpuShare: number;
+  runqueueShare: number;
   replies: ThroughputReply[];
 }
 
@@ -268,7 +280,14 @@ async function runOnce(pool: Pool, host: Host, c: ContestantName, mix: Mix, work
     const replies = await Promise.all(runs);
     const longest = Math.max(...replies.map((r) => r.elapsedMs));
     const total = replies.reduce((a, r) => a + r.ops, 0);
-    return { opsPerSec: total / (longest / 1000), perWorker: replies.map((r) => r.ops / (r.elapsedMs / 1000)), replies };
+    const mean = (f: (r: ThroughputReply) => number): number => replies.reduce((a, r) => a + f(r), 0) / replies.length;
+    return {
+      opsPerSec: total / (longest / 1000),
+      perWorker: replies.map((r) => r.ops / (r.elapsedMs / 1000)),
+      cpuShare: mean((r) => r.cpuMs / r.elapsedMs),
+      runqueueShare: mean((r) => r.runqueueMs / r.elapsedMs),
+      replies,
+    };
   } finally {
     for (const p of ports) p.close();
   }
@@ -293,6 +312,8 @@ function naCell(contestant: ContestantName, mix: Mix, workers: number, na: strin
     gets: 0,
     hits: 0,
     sets: 0,
+    cpuShare: NaN,
+    runqueueShare: NaN,
     latencyOf: contestant === 'served-map-batched' ? 'message' : 'op',
     latency: { count: 0, p50: NaN, p99: NaN, max: NaN },
   };
@@ -406,6 +427,8 @@ export async function runShape(opts: ShapeOptions): Promise<ShapeResult> {
           gets,
           hits,
           sets,
+          cpuShare: median(runs.map((x) => x.cpuShare)),
+          runqueueShare: median(runs.map((x) => x.runqueueShare)),
           latencyOf: c === 'served-map-batched' ? 'message' : 'op',
           latency: { count: h.totalCount, p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), max: maxNs },
         });
@@ -433,6 +456,13 @@ export const targets = {
 
 export function cellOf(cells: readonly Cell[], c: ContestantName, mix: Mix, workers: number): Cell | undefined {
   return cells.find((x) => x.contestant === c && x.mix === mix && x.workers === workers && x.na === undefined);
+}
+
+/** 2 workers' ops/s over 1 worker's (NaN when either did not run). */
+export function scalingOf(cells: readonly Cell[], c: ContestantName, mix: Mix): number {
+  const one = cellOf(cells, c, mix, 1);
+  const two = cellOf(cells, c, mix, 2);
+  return one && two ? two.opsPerSec / one.opsPerSec : NaN;
 }
 
 /** a / b over the cells both ran, with where the smallest ratio was. */
@@ -471,6 +501,7 @@ export interface TargetCheck {
   detail: string;
 }
 
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const x2 = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(r >= 100 ? 0 : 2)}x` : 'n/a');
 
 export function checkTargets(cells: readonly Cell[]): { checks: TargetCheck[]; verdict: Verdict } {
@@ -484,7 +515,10 @@ export function checkTargets(cells: readonly Cell[]): { checks: TargetCheck[]; v
     value: scale,
     threshold: targets.scaling,
     pass: Number.isFinite(scale) ? scale >= targets.scaling : null,
-    detail: one && two ? `${Math.round(two.opsPerSec)} vs ${Math.round(one.opsPerSec)} ops/s: ${x2(scale)}` : 'not measured',
+    detail:
+      (one && two ? `${Math.round(two.opsPerSec)} vs ${Math.round(one.opsPerSec)} ops/s: ${x2(scale)}` : 'not measured') +
+      (one && two && Number.isFinite(two.runqueueShare) ? `, the workers waiting for a core ${pct(one.runqueueShare)} (1) and ${pct(two.runqueueShare)} (2) of the run` : '') +
+      (Number.isFinite(scalingOf(cells, 'local-map', 'read-heavy')) ? ` (reference, a private Map in each worker: ${x2(scalingOf(cells, 'local-map', 'read-heavy'))})` : ''),
   });
   const vs = (name: TargetCheck['name'], other: ContestantName, threshold: number, label: string): void => {
     const r = ratios(cells, 'hmap', other);
@@ -527,6 +561,7 @@ export const tableColumns = [
   'latency p50',
   'p99',
   'max',
+  'workers on a core / waiting for one',
 ];
 
 /** The distinct reasons of the n/a cells, in order: tableRows marks a cell "n/a (k)" for reason k (from 1). */
@@ -544,7 +579,7 @@ export function tableRows(cells: readonly Cell[]): string[][] {
     return y === undefined ? 'n/a' : x2(x.opsPerSec / y.opsPerSec);
   };
   return cells.map((x) => {
-    if (x.na !== undefined) return [x.contestant, x.mix, String(x.workers), `n/a (${reasons.indexOf(x.na) + 1})`, '', '', '', '', '', '', '', ''];
+    if (x.na !== undefined) return [x.contestant, x.mix, String(x.workers), `n/a (${reasons.indexOf(x.na) + 1})`, '', '', '', '', '', '', '', '', ''];
     const base = cellOf(cells, x.contestant, x.mix, 1);
     const per = x.latencyOf === 'message' ? ` /${batchSize}-op msg` : '';
     return [
@@ -560,6 +595,7 @@ export function tableRows(cells: readonly Cell[]): string[][] {
       fmtLat(x.latency.p50) + per,
       fmtLat(x.latency.p99),
       fmtLat(x.latency.max),
+      Number.isFinite(x.cpuShare) ? `${pct(x.cpuShare)} / ${pct(x.runqueueShare)}` : 'n/a',
     ];
   });
 }

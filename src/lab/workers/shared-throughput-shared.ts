@@ -13,10 +13,12 @@ import type { MessagePort } from 'node:worker_threads';
  *   sharedmap            npm `sharedmap` (SharedArrayBuffer, string keys: String(k); values stored as strings)
  *   shareable-map        npm `shared-memory-datastructures` ShareableMap (SharedArrayBuffer; no updates, deletes or
  *                        locks: read-only mix only)
+ *   local-map            a reference, not a shared map: each worker its own private Map of the same keys (no
+ *                        sharing, no locks: what the machine's cores and memory allow 2 threads on this workload)
  */
-export type ContestantName = 'hmap' | 'hmap-none' | 'served-map' | 'served-map-batched' | 'sharedmap' | 'shareable-map';
+export type ContestantName = 'hmap' | 'hmap-none' | 'served-map' | 'served-map-batched' | 'sharedmap' | 'shareable-map' | 'local-map';
 
-export const contestantNames: readonly ContestantName[] = ['hmap', 'hmap-none', 'served-map', 'served-map-batched', 'sharedmap', 'shareable-map'];
+export const contestantNames: readonly ContestantName[] = ['hmap', 'hmap-none', 'served-map', 'served-map-batched', 'sharedmap', 'shareable-map', 'local-map'];
 
 export const contestantLabels: Record<ContestantName, string> = {
   hmap: "hmap shared (concurrency 'locked')",
@@ -25,6 +27,7 @@ export const contestantLabels: Record<ContestantName, string> = {
   'served-map-batched': 'Map served by postMessage (64 ops/message)',
   sharedmap: 'npm sharedmap (string keys)',
   'shareable-map': 'npm shared-memory-datastructures',
+  'local-map': 'reference: a private Map in each worker (not shared)',
 };
 
 /** Read-only (100% get, the only mix every contestant supports), read-heavy (90% get / 10% set), write-heavy (50/50). */
@@ -83,6 +86,12 @@ export interface ThroughputReply {
   hist: string;
   /** The longest sampled latency, ns (exact). */
   maxNs: number;
+  /**
+   * This thread's time on a core and waiting for one (in a run queue) during the run, ms, from Linux's
+   * /proc/thread-self/schedstat (NaN elsewhere): a shared machine's other load shows up as run-queue time.
+   */
+  cpuMs: number;
+  runqueueMs: number;
 }
 
 /** A request of served-map: [op, key, value] with op 0 = get, 1 = set. */

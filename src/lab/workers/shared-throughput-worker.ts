@@ -10,6 +10,7 @@
 // Shared maps run a synchronous loop; the served Map is an asynchronous request/response loop over the port (one
 // op per message, or 64 for served-map-batched, whose latency is a whole message's round trip).
 
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import * as hdr from 'hdr-histogram-js';
@@ -34,6 +35,16 @@ function barrier(mem: Int32Array, threads: number): void {
   }
 }
 
+/** [ns on a core, ns waiting in a run queue] of this thread so far (Linux), or [NaN, NaN]. */
+function sched(): [number, number] {
+  try {
+    const f = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+    return [Number(f[0]), Number(f[1])];
+  } catch {
+    return [NaN, NaN];
+  }
+}
+
 const newHist = (): hdr.Histogram =>
   hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
 
@@ -41,6 +52,19 @@ const newHist = (): hdr.Histogram =>
 interface Ops {
   get(i: number): boolean;
   set(i: number, v: number): void;
+}
+
+/** local-map: this worker's own Map of keys[i] -> i, kept from one job to the next while the keys are the same. */
+let local: { n: number; first: number; last: number; m: Map<number, number> } | null = null;
+
+function localMap(keys: Int32Array): Map<number, number> {
+  const n = keys.length;
+  if (local !== null && local.n === n && local.first === keys[0] && local.last === keys[n - 1]) return local.m;
+  local = null;
+  const m = new Map<number, number>();
+  for (let i = 0; i < n; i++) m.set(keys[i]!, i);
+  local = { n, first: keys[0]!, last: keys[n - 1]!, m };
+  return m;
 }
 
 async function opsFor(job: ThroughputJob): Promise<Ops> {
@@ -70,6 +94,10 @@ async function opsFor(job: ThroughputJob): Promise<Ops> {
         },
       };
     }
+    case 'local-map': {
+      const m = localMap(keys);
+      return { get: (i) => m.get(keys[i]!) !== undefined, set: (i, v) => void m.set(keys[i]!, v) };
+    }
     default:
       throw new Error(`shared-throughput worker: ${job.contestant} is not a shared map`);
   }
@@ -83,6 +111,7 @@ interface LoopDeps {
   seedState(seed: number): number;
   /** RunMem.stop. */
   stopWord: number;
+  sched(): [number, number];
 }
 
 /**
@@ -105,6 +134,7 @@ export function runShared(job: ThroughputJob, ops: Ops, deps: LoopDeps): Through
   let maxNs = 0;
   let untilSample = every;
   deps.barrier(mem, job.threads);
+  const s0 = deps.sched();
   const start = performance.now();
   const deadline = start + job.durationMs;
   let last = start;
@@ -138,12 +168,13 @@ export function runShared(job: ThroughputJob, ops: Ops, deps: LoopDeps): Through
     if (last >= deadline) Atomics.store(mem, stopWord, 1);
     if (Atomics.load(mem, stopWord) !== 0) break;
   }
+  const s1 = deps.sched();
   const hist = deps.encode(h);
   h.destroy();
-  return { ops: count, gets, hits, sets, elapsedMs: last - start, hist, maxNs };
+  return { ops: count, gets, hits, sets, elapsedMs: last - start, hist, maxNs, cpuMs: (s1[0] - s0[0]) / 1e6, runqueueMs: (s1[1] - s0[1]) / 1e6 };
 }
 
-const deps: LoopDeps = { barrier, newHist, encode: (h) => hdr.encodeIntoCompressedBase64(h), seedState, stopWord: RunMem.stop };
+const deps: LoopDeps = { barrier, newHist, encode: (h) => hdr.encodeIntoCompressedBase64(h), seedState, stopWord: RunMem.stop, sched };
 const loops = new Map<string, typeof runShared>();
 
 /** This contestant's own copy of runShared. */
@@ -214,12 +245,14 @@ export function runServed(job: ThroughputJob, batched: boolean): Promise<Through
     }
   };
   return new Promise((resolve, reject) => {
+    let s0: [number, number] = [NaN, NaN];
     const finish = (): void => {
+      const s1 = sched();
       port.off('message', onReply);
       port.close();
       const hist = hdr.encodeIntoCompressedBase64(h);
       h.destroy();
-      resolve({ ops: count, gets, hits, sets, elapsedMs: last - start, hist, maxNs });
+      resolve({ ops: count, gets, hits, sets, elapsedMs: last - start, hist, maxNs, cpuMs: (s1[0] - s0[0]) / 1e6, runqueueMs: (s1[1] - s0[1]) / 1e6 });
     };
     const onReply = (res: unknown): void => {
       const t = performance.now();
@@ -252,6 +285,7 @@ export function runServed(job: ThroughputJob, batched: boolean): Promise<Through
     try {
       port.on('message', onReply);
       barrier(mem, job.threads);
+      s0 = sched();
       start = performance.now();
       deadline = start + job.durationMs;
       last = start;
@@ -263,6 +297,7 @@ export function runServed(job: ThroughputJob, batched: boolean): Promise<Through
 }
 
 export async function runJob(job: ThroughputJob): Promise<ThroughputReply> {
+  if (job.contestant !== 'local-map') local = null;
   if (job.contestant === 'served-map' || job.contestant === 'served-map-batched') return runServed(job, job.contestant === 'served-map-batched');
   const ops = await opsFor(job);
   return loopFor(job.contestant)(job, ops, deps);
