@@ -594,11 +594,22 @@ export class SharedTable {
    * and v0/v1 and returns true.
    */
   findForWrite(hash: number, w0: number, w1: number): boolean {
-    const t = this.homeLocked(hash);
-    if (t !== this.cur) {
-      this.evacuate(hash & t.mask);
-    }
-    return this.probe(this.cur, hash, w0, w1);
+    const t = this.writeTable(hash);
+    return this.probe(t, hash, w0, w1);
+  }
+
+  /** Table the last findForWrite/insert worked in (the new one, or an old chain evacuation could not move). */
+  private wt!: TableView;
+
+  /**
+   * Where a write to hash goes: its chain in the new table, after evacuating the old chain; or the old chain
+   * itself when the evacuation cannot get memory (maxBytes): the old chain stays the key's home until then.
+   */
+  private writeTable(hash: number): TableView {
+    let t = this.homeLocked(hash);
+    if (t !== this.cur && this.evacuate(hash & t.mask)) t = this.cur;
+    this.wt = t;
+    return t;
   }
 
   /** Overwrites the value of the last hit (findForWrite) with (v0, v1). */
@@ -629,10 +640,15 @@ export class SharedTable {
     {
       // hashGrow refreshes this thread's view, whoever started the growth: the key's chain may now be in an
       // old table, to be evacuated before the new table's bucket is written (Go: "goto again").
-      if (this.old === null && this.needsGrowth(base)) this.hashGrow();
-      const home = this.homeLocked(hash);
-      if (home !== this.cur) this.evacuate(hash & home.mask);
-      const t = this.cur;
+      if (this.old === null && this.needsGrowth(base)) {
+        try {
+          this.hashGrow();
+        } catch (e) {
+          // No memory for a bigger table (maxBytes): go on in this one while its chains can take the key.
+          if (!(e instanceof RangeError)) throw e;
+        }
+      }
+      const t = this.writeTable(hash);
       const bw = this.bw;
       const kw = this.kw;
       const b = hash & t.mask;
@@ -679,7 +695,7 @@ export class SharedTable {
 
   /** Deletes the last hit of findForWrite (in stripe s). */
   deleteHit(s: number, hash: number): void {
-    const t = this.cur;
+    const t = this.wt;
     const seg = this.hitSeg;
     const lb = Math.floor(this.hitWord / this.bw);
     const i = (this.hitWord - lb * this.bw - this.voff) / this.vw;
@@ -792,8 +808,8 @@ export class SharedTable {
    * Takes a fresh overflow bucket of t for the full bucket (seg, lb), moving its slot 7 entry to the new
    * bucket's slot 0 and making slot 7 the link (logged: a half-made link is undone by a repair).
    */
-  private newOverflow(t: TableView, s: number, seg: SharedSegment, lb: number): number {
-    const ovf = this.allocOverflow(t);
+  private newOverflow(t: TableView, s: number, seg: SharedSegment, lb: number, taken = -1): number {
+    const ovf = taken >= 0 ? taken : this.allocOverflow(t);
     const nseg = this.seg(t, ovf)!;
     const nlb = this.local(t, ovf);
     const bw = this.bw;
@@ -848,13 +864,24 @@ export class SharedTable {
    * Evacuates old chain ob (the caller holds its stripe): phase 1 copies its live entries into new chains X
    * (and Y), phase 2 marks the old slots evacuated. See Crashes in the header comment.
    */
-  evacuate(ob: number): void {
+  evacuate(ob: number): boolean {
     const old = this.old!;
     const nt = this.cur;
-    if (this.evacuated(old, ob)) return;
+    if (this.evacuated(old, ob)) return true;
     const s = ob & smask;
     const base = stripesAt + s * sWords;
     const c = this.c;
+    // Take the overflow buckets the copy will need first: running out of memory (maxBytes) must stop the
+    // evacuation before it changes anything.
+    const pre = this.pre;
+    pre.length = 0;
+    try {
+      this.reserveOverflow(old, nt, ob, pre);
+    } catch (e) {
+      if (e instanceof RangeError) return false;
+      throw e;
+    }
+    let next = 0;
     Atomics.store(c, base + sPhase, 1);
     Atomics.store(c, base + sEvacuating, ob + 1);
     const same = this.sameSize;
@@ -887,7 +914,7 @@ export class SharedTable {
         let di: number;
         if (useY) {
           if (yi === Bucket.cnt) {
-            const o = this.newOverflow(nt, s, yseg, ylb);
+            const o = this.newOverflow(nt, s, yseg, ylb, pre[next++]!);
             yseg = this.seg(nt, o)!;
             ylb = this.local(nt, o);
             yi = 1;
@@ -897,7 +924,7 @@ export class SharedTable {
           di = yi++;
         } else {
           if (xi === Bucket.cnt) {
-            const o = this.newOverflow(nt, s, xseg, xlb);
+            const o = this.newOverflow(nt, s, xseg, xlb, pre[next++]!);
             xseg = this.seg(nt, o)!;
             xlb = this.local(nt, o);
             xi = 1;
@@ -928,6 +955,24 @@ export class SharedTable {
     Atomics.add(c, hEvacTotal, 1);
     Atomics.store(c, base + sEvacuating, 0);
     Atomics.store(c, base + sPhase, 0);
+    return true;
+  }
+
+  /** Overflow bucket ids taken ahead by evacuate (reused array). */
+  private readonly pre: number[] = [];
+
+  /** Takes the overflow buckets that copying old chain ob into nt needs (X and Y each hold 8, then 7 more per bucket). */
+  private reserveOverflow(old: TableView, nt: TableView, ob: number, pre: number[]): void {
+    let nx = 0;
+    let ny = 0;
+    const newbit = old.nb;
+    const same = this.sameSize;
+    this.walk(old, ob, (seg, wb, i) => {
+      if (!same && (this.hashOf(seg.i32, wb + 2 + i * this.kw) & newbit) !== 0) ny++;
+      else nx++;
+    });
+    const need = (n: number): number => (n <= Bucket.cnt ? 0 : Math.ceil((n - Bucket.cnt) / (Bucket.cnt - 1)));
+    for (let k = need(nx) + need(ny); k > 0; k--) pre.push(this.allocOverflow(nt));
   }
 
   /** Phase 2 of evacuate: every slot of old chain ob but the links takes its evacuated state. Idempotent. */
@@ -982,6 +1027,7 @@ export class SharedTable {
     this.beginWrite(s);
     try {
       // beginWrite refreshed the view: the growth may have finished or another may have started.
+      // A false return (no memory for the copy) leaves the chain for a later try: the growth waits.
       if (this.old !== null && ob < this.old.nb && !this.evacuated(this.old, ob)) this.evacuate(ob);
     } finally {
       this.endWrite(s);
@@ -1183,7 +1229,18 @@ export class SharedTable {
     let freed: TableView[] = [];
     this.exclusive(() => {
       const c = this.c;
-      const ref = this.allocTable(this.initialB);
+      const tables = this.old === null ? [this.cur] : [this.cur, this.old];
+      let ref: number;
+      try {
+        ref = this.allocTable(this.initialB);
+      } catch (e) {
+        // At maxBytes: free the tables first (a thread dying between this and the header switch below would
+        // leave the header naming freed memory: the one window where a crash is not repaired).
+        if (!(e instanceof RangeError)) throw e;
+        for (const t of tables) this.freeTable(t);
+        tables.length = 0;
+        ref = this.allocTable(this.initialB);
+      }
       for (let s = 0; s < S; s++) Atomics.add(c, stripesAt + s * sWords + sVersion, 1);
       this.hlogBegin();
       this.hset(hEpoch, c[hEpoch]! + 1);
@@ -1199,7 +1256,7 @@ export class SharedTable {
       this.hset(hEpoch, c[hEpoch]! + 1);
       this.hlogCommit();
       for (let s = 0; s < S; s++) Atomics.add(c, stripesAt + s * sWords + sVersion, 1);
-      freed = this.old === null ? [this.cur] : [this.cur, this.old];
+      freed = tables;
       this.refresh();
     });
     for (const t of freed) this.freeTable(t);
