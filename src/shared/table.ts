@@ -873,14 +873,18 @@ export class SharedTable {
     const c = this.c;
     // Take the overflow buckets the copy will need first: running out of memory (maxBytes) must stop the
     // evacuation before it changes anything.
+    const live = this.classify(old, ob);
     const pre = this.pre;
     pre.length = 0;
     try {
-      this.reserveOverflow(old, nt, ob, pre);
+      const need = (n: number): number => (n <= Bucket.cnt ? 0 : Math.ceil((n - Bucket.cnt) / (Bucket.cnt - 1)));
+      for (let k = need(live - this.ny) + need(this.ny); k > 0; k--) pre.push(this.allocOverflow(nt));
     } catch (e) {
       if (e instanceof RangeError) return false;
       throw e;
     }
+    const ybits = this.ybits;
+    let j = 0;
     let next = 0;
     Atomics.store(c, base + sPhase, 1);
     Atomics.store(c, base + sEvacuating, ob + 1);
@@ -908,7 +912,7 @@ export class SharedTable {
         const top = u8[tb + i]!;
         if (!isLive(top)) continue;
         const k = wb + 2 + i * kw;
-        const useY = !same && (this.hashOf(i32, k) & newbit) !== 0;
+        const useY = ybits[j++] === 1;
         let dseg: SharedSegment;
         let dlb: number;
         let di: number;
@@ -950,7 +954,7 @@ export class SharedTable {
       lb = this.local(old, gid);
     }
     Atomics.store(c, base + sPhase, 2);
-    this.markEvacuated(old, ob);
+    this.markEvacuated(old, ob, true);
     c[base + sEvac]!++;
     Atomics.add(c, hEvacTotal, 1);
     Atomics.store(c, base + sEvacuating, 0);
@@ -961,54 +965,84 @@ export class SharedTable {
   /** Overflow bucket ids taken ahead by evacuate (reused array). */
   private readonly pre: number[] = [];
 
-  /** Takes the overflow buckets that copying old chain ob into nt needs (X and Y each hold 8, then 7 more per bucket). */
-  private reserveOverflow(old: TableView, nt: TableView, ob: number, pre: number[]): void {
-    let nx = 0;
-    let ny = 0;
+  /** Per live slot of the chain being evacuated, in walk order: 1 if it goes to Y (classify). */
+  private ybits = new Uint8Array(64);
+  /** Live slots classify() sent to Y. */
+  private ny = 0;
+
+  /** Hashes old chain ob's live keys once, for evacuate's copy and marking; returns how many are live. */
+  private classify(old: TableView, ob: number): number {
     const newbit = old.nb;
     const same = this.sameSize;
-    this.walk(old, ob, (seg, wb, i) => {
-      if (!same && (this.hashOf(seg.i32, wb + 2 + i * this.kw) & newbit) !== 0) ny++;
-      else nx++;
-    });
-    const need = (n: number): number => (n <= Bucket.cnt ? 0 : Math.ceil((n - Bucket.cnt) / (Bucket.cnt - 1)));
-    for (let k = need(nx) + need(ny); k > 0; k--) pre.push(this.allocOverflow(nt));
-  }
-
-  /** Phase 2 of evacuate: every slot of old chain ob but the links takes its evacuated state. Idempotent. */
-  private markEvacuated(old: TableView, ob: number): void {
     const bw = this.bw;
-    const newbit = old.nb;
+    const kw = this.kw;
     let seg = old.segs[ob >>> old.mainShift]!;
     let lb = ob & old.mainMask;
-    // Slot 0 of the main bucket carries the chain's state: mark it last.
+    let n = 0;
+    let ny = 0;
+    for (;;) {
+      const u8 = seg.u8;
+      const i32 = seg.i32;
+      const wb = lb * bw;
+      const tb = wb << 2;
+      if (n + Bucket.cnt > this.ybits.length) {
+        const bigger = new Uint8Array(this.ybits.length * 2);
+        bigger.set(this.ybits);
+        this.ybits = bigger;
+      }
+      for (let i = 0; i < Bucket.cnt; i++) {
+        if (!isLive(u8[tb + i]!)) continue;
+        const y = !same && (this.hashOf(i32, wb + 2 + i * kw) & newbit) !== 0 ? 1 : 0;
+        this.ybits[n++] = y;
+        ny += y;
+      }
+      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+      const gid = i32[wb + this.linkOff]!;
+      seg = this.seg(old, gid)!;
+      lb = this.local(old, gid);
+    }
+    this.ny = ny;
+    return n;
+  }
+
+  /**
+   * Phase 2 of evacuate: every slot of old chain ob but the links takes its evacuated state (from classify's
+   * bits, or by hashing again in a repair). Idempotent; slot 0 of the main bucket, which carries the chain's
+   * state, is written last.
+   */
+  private markEvacuated(old: TableView, ob: number, useBits: boolean): void {
+    const bw = this.bw;
+    const newbit = old.nb;
+    const same = this.sameSize;
+    const ybits = this.ybits;
+    let seg = old.segs[ob >>> old.mainShift]!;
+    let lb = ob & old.mainMask;
+    let j = 0;
+    let slot0 = -1;
     let first = true;
     for (;;) {
       const u8 = seg.u8;
       const i32 = seg.i32;
       const wb = lb * bw;
       const tb = wb << 2;
-      for (let i = first ? 1 : 0; i < Bucket.cnt; i++) this.markSlot(u8, i32, tb, wb, i, newbit);
+      for (let i = 0; i < Bucket.cnt; i++) {
+        const top = u8[tb + i]!;
+        if (top === Slot.overflowLink || (top >= Slot.evacuatedX && top <= Slot.evacuatedEmpty)) continue;
+        let state: number = Slot.evacuatedEmpty;
+        if (isLive(top)) {
+          const y = useBits ? ybits[j++] === 1 : !same && (this.hashOf(i32, wb + 2 + i * this.kw) & newbit) !== 0;
+          state = y ? Slot.evacuatedY : Slot.evacuatedX;
+        }
+        if (first && i === 0) slot0 = state;
+        else u8[tb + i] = state;
+      }
       if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
       const gid = i32[wb + this.linkOff]!;
       seg = this.seg(old, gid)!;
       lb = this.local(old, gid);
       first = false;
     }
-    const ms = old.segs[ob >>> old.mainShift]!;
-    const mwb = (ob & old.mainMask) * bw;
-    this.markSlot(ms.u8, ms.i32, mwb << 2, mwb, 0, newbit);
-  }
-
-  private markSlot(u8: Uint8Array, i32: Int32Array, tb: number, wb: number, i: number, newbit: number): void {
-    const top = u8[tb + i]!;
-    if (top === Slot.overflowLink || (top >= Slot.evacuatedX && top <= Slot.evacuatedEmpty)) return;
-    if (top <= Slot.emptyOne) {
-      u8[tb + i] = Slot.evacuatedEmpty;
-      return;
-    }
-    const useY = !this.sameSize && (this.hashOf(i32, wb + 2 + i * this.kw) & newbit) !== 0;
-    u8[tb + i] = useY ? Slot.evacuatedY : Slot.evacuatedX;
+    if (slot0 >= 0) old.segs[ob >>> old.mainShift]!.u8[((ob & old.mainMask) * bw) << 2] = slot0;
   }
 
   /**
@@ -1143,7 +1177,7 @@ export class SharedTable {
         this.emptyChain(this.cur, ob);
         if (!this.sameSize) this.emptyChain(this.cur, ob + this.old.nb);
       } else {
-        this.markEvacuated(this.old, ob);
+        this.markEvacuated(this.old, ob, false);
       }
     }
     Atomics.store(c, base + sEvacuating, 0);
