@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { HashMap } from '../src/index.js';
 import {
   Ctl,
   Rec,
-  SharedHashMap,
   crashCounters,
   crashOwnKeys,
   crashRecord,
@@ -120,7 +120,7 @@ describe('shared map: counters from several workers', () => {
   for (const big of [false, true]) {
     it(`4 workers increment overlapping ${big ? 'bigint64' : 'int32'} keys while the map grows from capacity 0: every sum exact`, { timeout: 60_000 }, async () => {
       const kind = big ? 'bigint64' : 'int32';
-      const m = new SharedHashMap({ key: kind, value: kind, shared: true, capacity: 0, seed: 42 });
+      const m = new HashMap({ key: kind, value: kind, shared: true, capacity: 0, seed: 42 });
       const ctl = control();
       const keys = 3000;
       const ops = 40_000;
@@ -155,7 +155,7 @@ describe('shared map: counters from several workers', () => {
 describe('shared map: writers and readers', () => {
   for (const vkind of ['bigint64', 'float64'] as const) {
     it(`2 writers on disjoint keys, 2 readers, growth from capacity 0 (${vkind} self-checking values): contents equal the schedule, no torn or made-up reads`, { timeout: 60_000 }, async () => {
-      const m = new SharedHashMap({ key: 'int32', value: vkind, shared: true, capacity: 0, seed: 7 });
+      const m = new HashMap({ key: 'int32', value: vkind, shared: true, capacity: 0, seed: 7 });
       const ctl = control();
       const keys = 4096;
       const writers = 2;
@@ -195,7 +195,7 @@ describe('shared map: writers and readers', () => {
 
 describe("shared map: concurrency 'none'", () => {
   it('two workers writing at once: a ConcurrentWriteError is thrown; the map stays valid', { timeout: 60_000 }, async () => {
-    const m = new SharedHashMap({ key: 'int32', value: 'int32', shared: true, concurrency: 'none', seed: 3 });
+    const m = new HashMap({ key: 'int32', value: 'int32', shared: true, concurrency: 'none', seed: 3 });
     const ctl = control();
     const ms = 15_000;
     const ws = [0, 1].map((id) => spawn({ job: 'none', handle: m.share(), ctl, id, keys: 2000, ms }));
@@ -223,7 +223,7 @@ describe("shared map: concurrency 'none'", () => {
 
 describe('shared map: workers terminated at random', () => {
   it('set/delete/update/increment loops killed at random points (watched): survivors finish, the map is valid, every acknowledged write is there', { timeout: 60_000 }, async () => {
-    const m = new SharedHashMap({ key: 'int32', value: 'int32', shared: true, capacity: 0, seed: 11 });
+    const m = new HashMap({ key: 'int32', value: 'int32', shared: true, capacity: 0, seed: 11 });
     const ctl = control(crashWords);
     const workers = new Map<number, Worker>();
     const killedIds: number[] = [];

@@ -2,44 +2,23 @@
 // the shared map's API as the tests see it, the jobs, the self-checking value encodings and the layout of the
 // progress words a worker keeps in a shared Int32Array.
 
-import * as hmap from '../../src/index.js';
-import type { HashMap } from '../../src/index.js';
+import { HashMap } from '../../src/index.js';
+import type { SharedHashMap } from '../../src/index.js';
+
+export { ConcurrentWriteError } from '../../src/index.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The shared map's API (issue 5), as the tests use it.
 
 export type NumericKind = 'int32' | 'uint32' | 'float64' | 'bigint64';
 
-export interface SharedMapOptions {
-  key: string;
-  value: string;
-  shared: true;
-  capacity?: number;
-  seed?: number;
-  loadFactor?: number;
-  concurrency?: 'locked' | 'none';
-  maxBytes?: number;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SharedMap = HashMap<any, any> & {
-  /** A structured-cloneable handle for HashMap.attach in another thread. */
-  share(): unknown;
-  /** Marks the worker dead on 'exit', so the locks it held are taken over. */
-  watch(worker: unknown): unknown;
-};
+export type SharedMap = SharedHashMap<any, any>;
 
-export interface SharedMapConstructor {
-  new (options: SharedMapOptions): SharedMap;
-  attach(handle: unknown): SharedMap;
+/** HashMap.attach, for a handle of any type (the tests also pass non-handles). */
+export function attach(handle: unknown): SharedMap {
+  return HashMap.attach(handle as Parameters<typeof HashMap.attach>[0]);
 }
-
-export const SharedHashMap = hmap.HashMap as unknown as SharedMapConstructor;
-
-/** The error a second concurrent writer gets in concurrency 'none'. */
-export const ConcurrentWriteError = (hmap as unknown as Record<string, unknown>).ConcurrentWriteError as
-  | (new (...args: unknown[]) => Error)
-  | undefined;
 
 export const concurrentWritesMessage = 'hmap: concurrent map writes';
 

@@ -9,7 +9,7 @@ import {
   ConcurrentWriteError,
   Ctl,
   Rec,
-  SharedHashMap,
+  attach,
   concurrentWritesMessage,
   crashCounters,
   crashOwnKeys,
@@ -25,7 +25,7 @@ import {
 import type { CountResult, InspectResult, Job, NoneResult, ReadResult } from './shared-map-shared.js';
 
 const d = workerData as Job;
-const m = SharedHashMap.attach(d.handle);
+const m = attach(d.handle);
 
 /** Signals readiness, then waits (at most 20 s) for the test's go. */
 function barrier(ctl: Int32Array): void {
@@ -149,7 +149,7 @@ switch (d.job) {
           if (i >= d.keys / 2) m.delete(base + ((i - d.keys / 2) % d.keys));
           res.writes++;
         } catch (e) {
-          if (ConcurrentWriteError !== undefined && e instanceof ConcurrentWriteError && (e as Error).message === concurrentWritesMessage) {
+          if (e instanceof ConcurrentWriteError && (e as Error).message === concurrentWritesMessage) {
             res.detected++;
             Atomics.add(d.ctl, Ctl.detected, 1);
             Atomics.store(d.ctl, Ctl.stop, 1);
