@@ -77,8 +77,20 @@ export function encode(kind: 'bigint64' | 'float64', key: number, version: numbe
 
 // ---------------------------------------------------------------------------------------------------------------
 // The writers-and-readers schedule: writer w owns the keys k in [0, keys) with k % writers === w; in round r it
-// deletes k if gone(k, r), else writes version r (with set, update or getOrInsert after a delete). The final
-// contents follow from the schedule alone.
+// takes the keys below roundLimit(r), which doubles every round (so the table doubles every round, while the
+// readers read), and deletes k if gone(k, r), else writes version r (with set, update or getOrInsert). The
+// last round takes every key: the final contents follow from the schedule alone.
+
+/** Round r's keys are those below this; the last round's limit is `keys`. */
+export function roundLimit(keys: number, rounds: number, r: number): number {
+  return Math.max(64, Math.floor(keys / 2 ** (rounds - 1 - r)));
+}
+
+/** The version key k has after round r (-1: absent), or -1 before round 0. */
+export function versionAfter(k: number, keys: number, rounds: number, r: number): number {
+  if (r < 0 || k >= roundLimit(keys, rounds, r)) return -1; // limits grow: below round r's, in every later one
+  return gone(k, r) ? -1 : r;
+}
 
 export function gone(key: number, round: number): boolean {
   return mix(key, round + 1000) % 5 === 0;
@@ -143,7 +155,7 @@ export function ownKey(id: number, j: number): number {
 export type Job =
   | { job: 'count'; handle: unknown; ctl: Int32Array; id: number; ops: number; keys: number; big: boolean; seed: number }
   | { job: 'write'; handle: unknown; ctl: Int32Array; id: number; writers: number; keys: number; rounds: number; vkind: 'bigint64' | 'float64' }
-  | { job: 'read'; handle: unknown; ctl: Int32Array; id: number; keys: number; vkind: 'bigint64' | 'float64'; seed: number }
+  | { job: 'read'; handle: unknown; ctl: Int32Array; id: number; keys: number; writers: number; vkind: 'bigint64' | 'float64'; seed: number }
   | { job: 'none'; handle: unknown; ctl: Int32Array; id: number; keys: number; ms: number }
   | { job: 'crash'; handle: unknown; ctl: Int32Array; id: number; seed: number }
   | { job: 'inspect'; handle: unknown };
@@ -156,6 +168,9 @@ export interface CountResult {
 export interface ReadResult {
   gets: number;
   iterations: number;
+  /** Reads done before every writer had finished. */
+  getsWhileWriting: number;
+  itersWhileWriting: number;
   entriesSeen: number;
   errors: string[];
 }

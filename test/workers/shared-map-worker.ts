@@ -16,11 +16,12 @@ import {
   crashRecord,
   decode,
   encode,
-  finalVersion,
   gone,
   mix,
   ownKey,
   rng,
+  roundLimit,
+  versionAfter,
 } from './shared-map-shared.js';
 import type { CountResult, InspectResult, Job, NoneResult, ReadResult } from './shared-map-shared.js';
 
@@ -62,14 +63,15 @@ switch (d.job) {
     const errors: string[] = [];
     barrier(d.ctl);
     for (let round = 0; round < d.rounds; round++) {
-      for (let k = d.id; k < d.keys; k += d.writers) {
+      const limit = roundLimit(d.keys, d.rounds, round);
+      for (let k = d.id; k < limit; k += d.writers) {
+        const prev = versionAfter(k, d.keys, d.rounds, round - 1);
         if (gone(k, round)) {
-          const had = round > 0 && !gone(k, round - 1);
+          const had = prev >= 0;
           if (m.delete(k) !== had && errors.length < 10) errors.push(`delete(${k}) in round ${round}: expected ${had}`);
           continue;
         }
         const v = encode(d.vkind, k, round);
-        const prev = round === 0 ? -1 : finalVersion(k, round);
         switch (mix(k, round) % 3) {
           case 0:
             m.set(k, v);
@@ -99,13 +101,15 @@ switch (d.job) {
     // its key, and (one writer per key, linearizable reads) a key's version never goes back.
     const r = rng(d.seed);
     const last = new Int32Array(d.keys).fill(-1);
-    const res: ReadResult = { gets: 0, iterations: 0, entriesSeen: 0, errors: [] };
+    const res: ReadResult = { gets: 0, iterations: 0, getsWhileWriting: 0, itersWhileWriting: 0, entriesSeen: 0, errors: [] };
     const fail = (s: string): void => {
       if (res.errors.length < 20) res.errors.push(s);
     };
     barrier(d.ctl);
     const end = Date.now() + 30_000;
     while (Atomics.load(d.ctl, Ctl.stop) === 0 && Date.now() < end) {
+      const writing = Atomics.load(d.ctl, Ctl.writersDone) < d.writers;
+      if (writing) res.getsWhileWriting += 2048;
       for (let i = 0; i < 2048; i++) {
         const k = r(d.keys + d.keys / 4) - (i & 1 ? 0 : d.keys / 8);
         const v = m.get(k);
@@ -124,6 +128,7 @@ switch (d.job) {
       if ((res.gets & 8191) === 0) {
         // Weakly consistent iteration: every entry it returns must be one some writer wrote.
         res.iterations++;
+        if (writing) res.itersWhileWriting++;
         for (const [k, v] of m.entries()) {
           res.entriesSeen++;
           if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= d.keys) fail(`entries() returned key ${String(k)}, never set`);
