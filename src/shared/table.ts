@@ -621,13 +621,13 @@ export class SharedTable {
       return;
     }
     const base = stripesAt + s * sWords;
+    this.logBegin(base);
     this.logSave(base, seg, w);
     this.logSave(base, seg, w + 1);
     Atomics.store(this.c, base + sLog, 1);
     seg.i32[w] = v0;
     seg.i32[w + 1] = v1;
-    Atomics.store(this.c, base + sLog, 0);
-    this.c[base + sLog + 1] = 0;
+    this.logCommit(base);
   }
 
   /**
@@ -656,7 +656,8 @@ export class SharedTable {
       let seg = t.segs[b >>> t.mainShift]!;
       let lb = b & t.mainMask;
       let slot = -1;
-      for (;;) {
+      for (let n = 0; ; n++) {
+        if (n > 1 << 20) throw new Error('hmap: bad shared map state: a chain does not end');
         const u8 = seg.u8;
         const tb = (lb * bw) << 2;
         for (let i = 0; i < Bucket.cnt; i++) {
@@ -725,7 +726,8 @@ export class SharedTable {
         let gid = first;
         let ps = t.segs[first >>> t.mainShift]!;
         let plb = first & t.mainMask;
-        for (;;) {
+        for (let n = 0; ; n++) {
+          if (n > 1 << 20) throw new Error('hmap: bad shared map state: a bucket is not in its chain');
           const next = ps.i32[plb * bw + this.linkOff]!;
           const nseg = this.seg(t, next)!;
           const nlb = this.local(t, next);
@@ -830,13 +832,13 @@ export class SharedTable {
     nseg.u8[nwb << 2] = top;
     // Make the link: slot 7's key word and the tophash word holding slot 7 change together.
     const base = stripesAt + s * sWords;
+    this.logBegin(base);
     this.logSave(base, seg, wb + this.linkOff);
     this.logSave(base, seg, wb + 1);
     Atomics.store(this.c, base + sLog, 1);
     i32[wb + this.linkOff] = ovf;
     seg.u8[(wb << 2) + last] = Slot.overflowLink;
-    Atomics.store(this.c, base + sLog, 0);
-    this.c[base + sLog + 1] = 0;
+    this.logCommit(base);
     return ovf;
   }
 
@@ -1103,6 +1105,20 @@ export class SharedTable {
 
   // ---- undo logs ----
 
+  // A stripe's logged change: logBegin (count 0; the log is inactive), logSave each word, set active, write the
+  // words, logCommit. A repair rolls back only an active log, and an active log lists exactly the words being
+  // written (its count is reset before anything is saved, and zeroed before it turns inactive): a thread dying
+  // at any point leaves either nothing to undo or this change's own words.
+
+  private logBegin(base: number): void {
+    Atomics.store(this.c, base + sLog + 1, 0);
+  }
+
+  private logCommit(base: number): void {
+    Atomics.store(this.c, base + sLog + 1, 0);
+    Atomics.store(this.c, base + sLog, 0);
+  }
+
   /** Saves word w of seg in stripe log `base` (before the caller changes it). */
   private logSave(base: number, seg: SharedSegment, w: number): void {
     const c = this.c;
@@ -1112,7 +1128,7 @@ export class SharedTable {
     c[e] = seg.ref;
     c[e + 1] = w;
     c[e + 2] = seg.i32[w]!;
-    c[base + sLog + 1] = n + 1;
+    Atomics.store(c, base + sLog + 1, n + 1);
   }
 
   private hlogBegin(): void {
@@ -1129,7 +1145,7 @@ export class SharedTable {
     c[e] = 0;
     c[e + 1] = i;
     c[e + 2] = c[i]!;
-    c[hLog + 1] = n + 1;
+    Atomics.store(c, hLog + 1, n + 1);
     Atomics.store(c, i, v);
   }
 
