@@ -13,6 +13,8 @@ import { HashMap } from '../src/index.js';
 import {
   Ctl,
   Rec,
+  chaosBase,
+  chaosKeys,
   crashCounters,
   crashOwnKeys,
   crashRecord,
@@ -102,6 +104,38 @@ async function inspect(m: SharedMap, what: string): Promise<InspectResult> {
   assert.equal(r.verifyError, null, `verify() in a worker: ${r.verifyError}`);
   assert.equal(r.entries.length, r.size, 'size vs entries in a worker');
   return r;
+}
+
+/**
+ * For a failure message when threads hang: the map's lock states from its internals (heap lock word, header
+ * and stripe mutexes with their owners' registry slots, alive or dead). Best effort: internals may change.
+ */
+function lockReport(m: SharedMap): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const t = (m as any)._t;
+    const alive = new Set<number>(t.registry.snapshot.filter((x: { state: string }) => x.state === 'alive').map((x: { slot: number }) => x.slot));
+    const who = (o: number): string => (o < 0 ? '-' : `${o}${alive.has(o) ? '' : ' (dead)'}`);
+    const st = (x: { locked: boolean; owner: number; waiters: number; abandoned: boolean }): string =>
+      `${x.locked ? `held by ${who(x.owner)}` : 'free'}, ${x.waiters} waiting${x.abandoned ? ', abandoned' : ''}`;
+    const heap = t.heap.mutex?.state !== undefined ? `heap lock: ${st(t.heap.mutex.state)}` : `heap lock word ${t.heap.ctl[0]}`;
+    const parts = [heap, `header: ${st(t.hdrLock.state)}`];
+    t.locks.forEach((l: { state: { locked: boolean; owner: number; waiters: number; abandoned: boolean } }, i: number) => {
+      if (l.state.locked || l.state.waiters > 0) parts.push(`stripe ${i}: ${st(l.state)}`);
+    });
+    return parts.join('; ');
+  } catch (e) {
+    return `(no lock report: ${String(e)})`;
+  }
+}
+
+/** Every survivor's final message; on a timeout, the lock states go into the error. */
+async function survivorsDone(m: SharedMap, survivors: Array<[number, Worker]>): Promise<Array<{ ops: number }>> {
+  try {
+    return await Promise.all(survivors.map(([id, w]) => message<{ ops: number }>(w, 20_000, `survivor ${id}`)));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; locks: ${lockReport(m)}`);
+  }
 }
 
 /** The main thread's own look: verify(), then the contents as a Map, checking size and no duplicates. */
@@ -254,7 +288,7 @@ describe('shared map: workers terminated at random', () => {
     await until(() => survivors.every(([id]) => Atomics.load(ctl, crashRecord(id) + Rec.started) === 1), 'the survivors to start', 15_000);
     await new Promise((r) => setTimeout(r, 200));
     Atomics.store(ctl, Ctl.stop, 1);
-    const done = await Promise.all(survivors.map(([id, w]) => message<{ ops: number }>(w, 20_000, `survivor ${id}`)));
+    const done = await survivorsDone(m, survivors);
     await Promise.all(survivors.map(([, w]) => exited(w, 5000)));
     assert.ok(killedIds.length >= 10, `${killedIds.length} workers killed`);
 
@@ -311,6 +345,63 @@ describe('shared map: workers terminated at random', () => {
     for (let c = 0; c < crashCounters; c++) {
       assert.equal(m.get(c) ?? 0, ((before.get(c) as number | undefined) ?? 0) + lr.sums[c]!, `counter ${c} after a late worker`);
     }
+    m.verify();
+  });
+});
+
+describe('shared map: workers terminated at random in clear/deleteIf/iteration too', () => {
+  it('every kind of write (clear and deleteIf included), killed at random points: survivors finish, the map is valid and works', { timeout: 60_000 }, async (t) => {
+    const m = new HashMap({ key: 'int32', value: 'int32', shared: true, capacity: 0, seed: 13 });
+    const ctl = control(crashWords);
+    const workers = new Map<number, Worker>();
+    let killed = 0;
+    let nextId = 0;
+    const start = (): void => {
+      const id = nextId++;
+      workers.set(id, spawn({ job: 'chaos', handle: m.share(), ctl, id, seed: 4242 + id * 17 }, m));
+    };
+    for (let i = 0; i < 3; i++) start();
+    const rand = rng(99);
+    const end = Date.now() + 4000;
+    while (Date.now() < end && nextId < crashMaxWorkers - 4) {
+      const ids = [...workers.keys()];
+      const id = ids[rand(ids.length)]!;
+      await until(() => Atomics.load(ctl, crashRecord(id) + Rec.started) === 1, `worker ${id} to start`, 15_000);
+      await new Promise((r) => setTimeout(r, 5 + rand(60)));
+      const w = workers.get(id)!;
+      workers.delete(id);
+      await w.terminate();
+      killed++;
+      start();
+    }
+    const survivors = [...workers.entries()];
+    await until(() => survivors.every(([id]) => Atomics.load(ctl, crashRecord(id) + Rec.started) === 1), 'the survivors to start', 15_000);
+    await new Promise((r) => setTimeout(r, 200));
+    Atomics.store(ctl, Ctl.stop, 1);
+    const done = await survivorsDone(m, survivors);
+    await Promise.all(survivors.map(([, w]) => exited(w, 5000)));
+    t.diagnostic(`${killed} workers killed; survivors did ${done.map((x) => x.ops).join(', ')} operations`);
+    assert.ok(done.every((x) => x.ops > 0), 'every survivor got work done');
+
+    await inspect(m, 'after the chaos');
+    const got = contents(m);
+    for (const [k, v] of got) {
+      assert.ok(typeof k === 'number' && k >= chaosBase && k < chaosBase + chaosKeys, `key ${String(k)}`);
+      assert.equal(typeof v, 'number');
+    }
+    // The map works: exact counters from a new worker, then a clear from the main thread.
+    const lateCtl = control();
+    const late = spawn({ job: 'count', handle: m.share(), ctl: lateCtl, id: 0, ops: 5000, keys: 500, big: false, seed: 8 }, m);
+    const lateDone = message<CountResult>(late, 20_000, 'a late worker');
+    await release(lateCtl, 1);
+    const lr = await lateDone;
+    await exited(late, 5000);
+    for (let k = 0; k < 500; k++) assert.equal(m.get(k) ?? 0, lr.sums[k]!, `counter ${k}`);
+    m.verify();
+    m.clear();
+    assert.equal(m.size, 0);
+    m.set(1, 1);
+    assert.equal(m.get(1), 1);
     m.verify();
   });
 });

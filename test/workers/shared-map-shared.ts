@@ -140,6 +140,10 @@ export const crashStride = Rec.own + crashOwnKeys;
 export const crashMaxWorkers = 96;
 export const crashWords = Ctl.words + crashStride * crashMaxWorkers;
 
+/** Chaos job: keys in [chaosBase, chaosBase + chaosKeys). */
+export const chaosBase = 10_000;
+export const chaosKeys = 3000;
+
 export function crashRecord(id: number): number {
   return Ctl.words + id * crashStride;
 }
@@ -158,6 +162,7 @@ export type Job =
   | { job: 'read'; handle: unknown; ctl: Int32Array; id: number; keys: number; writers: number; vkind: 'bigint64' | 'float64'; seed: number }
   | { job: 'none'; handle: unknown; ctl: Int32Array; id: number; keys: number; ms: number }
   | { job: 'crash'; handle: unknown; ctl: Int32Array; id: number; seed: number }
+  | { job: 'chaos'; handle: unknown; ctl: Int32Array; id: number; seed: number }
   | { job: 'inspect'; handle: unknown };
 
 export interface CountResult {

@@ -10,6 +10,8 @@ import {
   Ctl,
   Rec,
   attach,
+  chaosBase,
+  chaosKeys,
   concurrentWritesMessage,
   crashCounters,
   crashOwnKeys,
@@ -202,6 +204,35 @@ switch (d.job) {
         Atomics.store(ctl, rec + Rec.own + j, 0);
       }
       Atomics.store(ctl, rec + Rec.kind, 0);
+      ops++;
+    }
+    parentPort!.postMessage({ ops });
+    break;
+  }
+
+  case 'chaos': {
+    // Every kind of write, clear() and deleteIf() included (clear allocates a table and takes every stripe),
+    // killed at random by the test: only validity can be checked afterwards.
+    const ctl = d.ctl;
+    const rec = crashRecord(d.id);
+    const r = rng(d.seed);
+    Atomics.store(ctl, rec + Rec.started, 1);
+    let ops = 0;
+    while (Atomics.load(ctl, Ctl.stop) === 0) {
+      const k = chaosBase + r(chaosKeys);
+      const op = r(1000);
+      if (op < 400) m.set(k, op);
+      else if (op < 600) m.delete(k);
+      else if (op < 750) m.increment(k, 1);
+      else if (op < 850) m.getOrInsert(k, 7);
+      else if (op < 900) m.update(k, (v: number | undefined) => ((v ?? 0) + 3) | 0);
+      else if (op < 990) m.get(k);
+      else if (op < 994) m.deleteIf((_v: unknown, key: number) => key % 5 === 0);
+      else if (op < 997) {
+        let n = 0;
+        for (const [key] of m) if (typeof key !== 'number') n++;
+        if (n !== 0) throw new Error('iteration returned a non-number key');
+      } else m.clear();
       ops++;
     }
     parentPort!.postMessage({ ops });
