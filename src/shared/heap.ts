@@ -23,9 +23,14 @@
 //   lists' lengths equal freeCount[class].
 // - reserved (granules) = sum over regions of the bump = handed out + free, and reserved * 64 <= maxBytes.
 //
-// Concurrency: one lock word guards the control block (alloc and free are rare: a growth, an overflow chunk,
-// an arena chunk). It is a futex-style lock (0 free, 1 held, 2 held with waiters) on Atomics.wait; a thread that
-// dies holding it would block the others (crash recovery is to come with the shared map's lock owner records).
+// Concurrency: one lock guards the control block (alloc and free are rare: a growth, an overflow chunk, an
+// arena chunk). By default it is a futex-style lock word (0 free, 1 held, 2 held with waiters) on
+// Atomics.wait, and a thread that dies holding it blocks the others. A shared map gives its heap a
+// registry-bound Mutex instead (useLock): a thread that takes it over from a dead holder runs repair(), which
+// makes the control block consistent again. Every step of alloc and free leaves the lists well formed (a link
+// is written before the head that makes it reachable; popping is one store of the head), and repair recounts
+// what can be derived (reserved, the lists' lengths, free granules) and undoes a half-made region switch
+// (a bump beyond its region's committed length). A block a dead thread popped or cut but never used is leaked.
 
 /** Bytes per granule: allocation unit and alignment. */
 export const granule = 64;
@@ -107,6 +112,8 @@ export class SharedHeap {
   private readonly uctl: Uint32Array;
   /** Each region's first word, for the free lists' links (Int32Array per region, created on first use). */
   private readonly words: (Uint32Array | null)[];
+  /** The lock a shared map supplies (useLock), or null for the heap's own lock word. */
+  private mutex: { lock(): boolean; unlock(): void } | null = null;
 
   /**
    * A new heap that may hold up to `maxBytes`, in regions of `regionBytes` (a power of two from 64 KiB to 4 GiB;
@@ -281,12 +288,14 @@ export class SharedHeap {
         return makeRef(r, at);
       }
       if (r + 1 >= this.regions.length) this.limitReached(g * granule);
-      // Close region r: its rest becomes free blocks (largest powers of two first), then move on.
+      // Close region r: its rest becomes free blocks (largest powers of two first), then move on. The bump goes
+      // to the end first, so a thread dying here leaks the rest rather than leaving blocks beyond the bump.
       let rest = at;
       this.commit(r, cap * granule);
+      this.ctl[Ctl.bump] = cap;
+      this.uctl[Ctl.reserved] += cap - at;
       while (rest < cap) {
         const k = Math.min(31 - Math.clz32(cap - rest), classes - 1);
-        this.uctl[Ctl.reserved] += 1 << k;
         this.push(makeRef(r, rest), k);
         rest += 1 << k;
       }
@@ -337,7 +346,36 @@ export class SharedHeap {
     this.regionWords(refRegion(ref))[refOffset(ref) >>> 2] = next;
   }
 
+  /**
+   * Guards the heap with `mutex` (a registry-bound Mutex, shared by every thread using this heap, each passing
+   * its own Mutex object over the same words) instead of the lock word: a takeover from a dead holder repairs.
+   */
+  useLock(mutex: { lock(): boolean; unlock(): void }): void {
+    this.mutex = mutex;
+  }
+
+  /** Makes the control block consistent after a thread died in alloc or free (see the header). Under the lock. */
+  private repair(): void {
+    const br = this.ctl[Ctl.bumpRegion]!;
+    if (this.regions[br]!.byteLength < this.ctl[Ctl.bump]! * granule) this.ctl[Ctl.bump] = 0; // a half-made region switch
+    let reserved = this.ctl[Ctl.bump]!;
+    for (let r = 0; r < br; r++) reserved += this.regions[r]!.byteLength / granule;
+    this.uctl[Ctl.reserved] = reserved;
+    let free = 0;
+    for (let c = 0; c < classes; c++) {
+      let n = 0;
+      for (let ref = this.uctl[Ctl.heads + c]!; ref !== 0; ref = this.link(ref)) n++;
+      this.uctl[Ctl.counts + c] = n;
+      free += n * (1 << c);
+    }
+    this.uctl[Ctl.freeGranules] = free;
+  }
+
   private lock(): void {
+    if (this.mutex !== null) {
+      if (this.mutex.lock()) this.repair();
+      return;
+    }
     const ctl = this.ctl;
     if (Atomics.compareExchange(ctl, Ctl.lock, 0, 1) === 0) return;
     for (;;) {
@@ -348,6 +386,10 @@ export class SharedHeap {
   }
 
   private unlock(): void {
+    if (this.mutex !== null) {
+      this.mutex.unlock();
+      return;
+    }
     if (Atomics.exchange(this.ctl, Ctl.lock, 0) === 2) Atomics.notify(this.ctl, Ctl.lock, 1);
   }
 }

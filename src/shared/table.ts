@@ -47,8 +47,8 @@
 // - the stripe's count and evacuated count are recounted from its buckets;
 // - a single-slot insert or delete is one tophash byte store: applied or not.
 // Memory a dead thread allocated and did not link is leaked (overflow buckets, a table whose growth was rolled
-// back). The heap's own lock (heap.ts) is not recoverable: a thread that dies inside an allocation (a few
-// microseconds, rare) blocks later allocations.
+// back). The heap's lock is a registry-bound Mutex too (in this control block): its taker repairs the heap
+// (heap.ts: repair).
 //
 // concurrency 'none': no locks and no versions; a writer sets the header's writing word with a CAS and a
 // second writer that finds it set throws ConcurrentWriteError (Go's "concurrent map writes") before changing
@@ -98,6 +98,7 @@ const hDoublings = 16;
 const hSameSize = 17;
 const hEvacTotal = 18;
 const hGen = 19;
+const hHeapLock = 1008; // the heap's Mutex (16 words), after the registry
 const hLock = 32;
 const hLog = 48; // active, n, then entries
 const hLogCap = 160;
@@ -293,6 +294,7 @@ export class SharedTable {
     this.locks = [];
     for (let s = 0; s < S; s++) this.locks.push(Mutex.over(c, stripesAt + s * sWords + sLock, opts));
     this.tag = registry.join();
+    heap.useLock(Mutex.over(c, hHeapLock, opts));
   }
 
   /** A new empty table. Throws a RangeError if maxBytes cannot hold its first buckets. */
