@@ -85,6 +85,15 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
   }
 }
 
+/** Waits for a crash/chaos worker's started flag; fails at once, with its error, if it exits first. */
+async function started(ctl: Int32Array, id: number, w: Worker): Promise<void> {
+  await until(() => {
+    if (Atomics.load(ctl, crashRecord(id) + Rec.started) === 1) return true;
+    if (!live.has(w)) throw new Error(`worker ${id} exited before starting${errors.has(w) ? `: ${errors.get(w)!.stack ?? String(errors.get(w))}` : ''}`);
+    return false;
+  }, `worker ${id} to start`, 15_000);
+}
+
 function control(words: number = Ctl.words): Int32Array {
   return new Int32Array(new SharedArrayBuffer(words * 4));
 }
@@ -257,96 +266,101 @@ describe("shared map: concurrency 'none'", () => {
 });
 
 describe('shared map: workers terminated at random', () => {
-  it('set/delete/update/increment loops killed at random points (watched): survivors finish, the map is valid, every acknowledged write is there', { timeout: 60_000 }, async (t) => {
-    const m = new HashMap({ key: 'int32', value: 'int32', shared: true, capacity: 0, seed: 11 });
-    const ctl = control(crashWords);
-    const workers = new Map<number, Worker>();
-    const killedIds: number[] = [];
-    let nextId = 0;
-    const start = (): number => {
-      const id = nextId++;
-      workers.set(id, spawn({ job: 'crash', handle: m.share(), ctl, id, seed: 777 + id * 31 }, m));
-      return id;
-    };
-    for (let i = 0; i < 3; i++) start();
-    const rand = rng(2024);
-    const end = Date.now() + 5000;
-    while (Date.now() < end && nextId < crashMaxWorkers - 4) {
-      // A random live worker, once it runs its loop, is killed after a random time.
-      const ids = [...workers.keys()];
-      const id = ids[rand(ids.length)]!;
-      await until(() => Atomics.load(ctl, crashRecord(id) + Rec.started) === 1, `worker ${id} to start`, 15_000);
-      await new Promise((r) => setTimeout(r, 5 + rand(60)));
-      const w = workers.get(id)!;
-      workers.delete(id);
-      await w.terminate(); // 'exit' has been emitted: watch() has marked it dead
-      killedIds.push(id);
-      start();
-    }
-    // The survivors (some just spawned) run for a while, then stop.
-    const survivors = [...workers.entries()];
-    await until(() => survivors.every(([id]) => Atomics.load(ctl, crashRecord(id) + Rec.started) === 1), 'the survivors to start', 15_000);
-    await new Promise((r) => setTimeout(r, 200));
-    Atomics.store(ctl, Ctl.stop, 1);
-    const done = await survivorsDone(m, survivors);
-    await Promise.all(survivors.map(([, w]) => exited(w, 5000)));
-    assert.ok(killedIds.length >= 10, `${killedIds.length} workers killed`);
+  for (const [concurrency, parallel, ms] of [
+    ['locked', 3, 5000],
+    ['none', 1, 2500],
+  ] as const) {
+    it(`${concurrency}: set/delete/update/increment loops (${parallel} at a time) killed at random points (watched): survivors finish, the map is valid, every acknowledged write is there`, { timeout: 60_000 }, async (t) => {
+      const m = new HashMap({ key: 'int32', value: 'int32', shared: true, capacity: 0, seed: 11, concurrency });
+      const ctl = control(crashWords);
+      const workers = new Map<number, Worker>();
+      const killedIds: number[] = [];
+      let nextId = 0;
+      const start = (): number => {
+        const id = nextId++;
+        workers.set(id, spawn({ job: 'crash', handle: m.share(), ctl, id, seed: 777 + id * 31 }, m));
+        return id;
+      };
+      for (let i = 0; i < parallel; i++) start();
+      const rand = rng(2024);
+      const end = Date.now() + ms;
+      while (Date.now() < end && nextId < crashMaxWorkers - 4) {
+        // A random live worker, once it runs its loop, is killed after a random time.
+        const ids = [...workers.keys()];
+        const id = ids[rand(ids.length)]!;
+        await started(ctl, id, workers.get(id)!);
+        await new Promise((r) => setTimeout(r, 5 + rand(60)));
+        const w = workers.get(id)!;
+        workers.delete(id);
+        await w.terminate(); // 'exit' has been emitted: watch() has marked it dead
+        killedIds.push(id);
+        start();
+      }
+      // The survivors (some just spawned) run for a while, then stop.
+      const survivors = [...workers.entries()];
+      await Promise.all(survivors.map(([id, w]) => started(ctl, id, w)));
+      await new Promise((r) => setTimeout(r, 200));
+      Atomics.store(ctl, Ctl.stop, 1);
+      const done = await survivorsDone(m, survivors);
+      await Promise.all(survivors.map(([, w]) => exited(w, 5000)));
+      assert.ok(killedIds.length >= 8, `${killedIds.length} workers killed`);
 
-    await inspect(m, 'after the kills');
-    const got = contents(m);
+      await inspect(m, 'after the kills');
+      const got = contents(m);
 
-    // Counters: between the acknowledged increments and one more per killed worker caught incrementing it.
-    const killed = new Set(killedIds);
-    let acked = 0;
-    for (let c = 0; c < crashCounters; c++) {
-      let lo = 0;
-      let slack = 0;
+      // Counters: between the acknowledged increments and one more per killed worker caught incrementing it.
+      const killed = new Set(killedIds);
+      let acked = 0;
+      for (let c = 0; c < crashCounters; c++) {
+        let lo = 0;
+        let slack = 0;
+        for (let id = 0; id < nextId; id++) {
+          const rec = crashRecord(id);
+          lo += ctl[rec + Rec.acked + c]!;
+          if (killed.has(id) && ctl[rec + Rec.kind] === 1 && ctl[rec + Rec.key] === c) slack++;
+        }
+        acked += lo;
+        const v = (got.get(c) as number | undefined) ?? 0;
+        assert.ok(v >= lo && v <= lo + slack, `counter ${c} is ${v}: acknowledged ${lo}, in flight ${slack}`);
+      }
+      // Own keys: the last acknowledged state, or for a killed worker's key in flight, that operation's result.
+      let ownKeys = 0;
       for (let id = 0; id < nextId; id++) {
         const rec = crashRecord(id);
-        lo += ctl[rec + Rec.acked + c]!;
-        if (killed.has(id) && ctl[rec + Rec.kind] === 1 && ctl[rec + Rec.key] === c) slack++;
+        const inflight = killed.has(id) ? ctl[rec + Rec.kind]! : 0;
+        for (let j = 0; j < crashOwnKeys; j++) {
+          const k = ownKey(id, j);
+          const last = ctl[rec + Rec.own + j]!;
+          const ok = [last === 0 ? undefined : last - 1];
+          if (inflight >= 2 && ctl[rec + Rec.key] === j) ok.push(inflight === 2 ? ctl[rec + Rec.value]! : undefined);
+          const v = got.get(k);
+          assert.ok(ok.includes(v as number | undefined), `worker ${id}'s key ${j} holds ${String(v)}, expected one of ${ok.map(String).join(', ')}`);
+          if (v !== undefined) ownKeys++;
+        }
       }
-      acked += lo;
-      const v = (got.get(c) as number | undefined) ?? 0;
-      assert.ok(v >= lo && v <= lo + slack, `counter ${c} is ${v}: acknowledged ${lo}, in flight ${slack}`);
-    }
-    // Own keys: the last acknowledged state, or for a killed worker's key in flight, that operation's result.
-    let ownKeys = 0;
-    for (let id = 0; id < nextId; id++) {
-      const rec = crashRecord(id);
-      const inflight = killed.has(id) ? ctl[rec + Rec.kind]! : 0;
-      for (let j = 0; j < crashOwnKeys; j++) {
-        const k = ownKey(id, j);
-        const last = ctl[rec + Rec.own + j]!;
-        const ok = [last === 0 ? undefined : last - 1];
-        if (inflight >= 2 && ctl[rec + Rec.key] === j) ok.push(inflight === 2 ? ctl[rec + Rec.value]! : undefined);
-        const v = got.get(k);
-        assert.ok(ok.includes(v as number | undefined), `worker ${id}'s key ${j} holds ${String(v)}, expected one of ${ok.map(String).join(', ')}`);
-        if (v !== undefined) ownKeys++;
-      }
-    }
-    const counterKeys = [...got.keys()].filter((k) => typeof k === 'number' && k >= 0 && k < crashCounters).length;
-    assert.equal(got.size, ownKeys + counterKeys, 'no other keys');
-    const inFlight = killedIds.filter((id) => ctl[crashRecord(id) + Rec.kind] !== 0).length;
-    t.diagnostic(`${killedIds.length} workers killed, ${inFlight} of them in an operation; ${acked} increments acknowledged; ${got.size} keys`);
-    assert.ok(acked > 1000 && done.every((x) => x.ops > 0), `progress: ${acked} increments acknowledged, survivors did ${done.map((x) => x.ops).join(', ')} operations`);
+      const counterKeys = [...got.keys()].filter((k) => typeof k === 'number' && k >= 0 && k < crashCounters).length;
+      assert.equal(got.size, ownKeys + counterKeys, 'no other keys');
+      const inFlight = killedIds.filter((id) => ctl[crashRecord(id) + Rec.kind] !== 0).length;
+      t.diagnostic(`${killedIds.length} workers killed, ${inFlight} of them in an operation; ${acked} increments acknowledged; ${got.size} keys`);
+      assert.ok(acked > 1000 && done.every((x) => x.ops > 0), `progress: ${acked} increments acknowledged, survivors did ${done.map((x) => x.ops).join(', ')} operations`);
 
-    // The map still works, from the main thread and from a new worker.
-    m.set(-1, -1);
-    assert.equal(m.get(-1), -1);
-    assert.equal(m.delete(-1), true);
-    const before = new Map([...m].filter(([k]) => (k as number) >= 0 && (k as number) < crashCounters));
-    const lateCtl = control();
-    const late = spawn({ job: 'count', handle: m.share(), ctl: lateCtl, id: 0, ops: 2000, keys: crashCounters, big: false, seed: 5 }, m);
-    const lateDone = message<CountResult>(late, 20_000, 'a late worker');
-    await release(lateCtl, 1);
-    const lr = await lateDone;
-    await exited(late, 5000);
-    for (let c = 0; c < crashCounters; c++) {
-      assert.equal(m.get(c) ?? 0, ((before.get(c) as number | undefined) ?? 0) + lr.sums[c]!, `counter ${c} after a late worker`);
-    }
-    m.verify();
-  });
+      // The map still works, from the main thread and from a new worker.
+      m.set(-1, -1);
+      assert.equal(m.get(-1), -1);
+      assert.equal(m.delete(-1), true);
+      const before = new Map([...m].filter(([k]) => (k as number) >= 0 && (k as number) < crashCounters));
+      const lateCtl = control();
+      const late = spawn({ job: 'count', handle: m.share(), ctl: lateCtl, id: 0, ops: 2000, keys: crashCounters, big: false, seed: 5 }, m);
+      const lateDone = message<CountResult>(late, 20_000, 'a late worker');
+      await release(lateCtl, 1);
+      const lr = await lateDone;
+      await exited(late, 5000);
+      for (let c = 0; c < crashCounters; c++) {
+        assert.equal(m.get(c) ?? 0, ((before.get(c) as number | undefined) ?? 0) + lr.sums[c]!, `counter ${c} after a late worker`);
+      }
+      m.verify();
+    });
+  }
 });
 
 describe('shared map: workers terminated at random in clear/deleteIf/iteration too', () => {
@@ -366,7 +380,7 @@ describe('shared map: workers terminated at random in clear/deleteIf/iteration t
     while (Date.now() < end && nextId < crashMaxWorkers - 4) {
       const ids = [...workers.keys()];
       const id = ids[rand(ids.length)]!;
-      await until(() => Atomics.load(ctl, crashRecord(id) + Rec.started) === 1, `worker ${id} to start`, 15_000);
+      await started(ctl, id, workers.get(id)!);
       await new Promise((r) => setTimeout(r, 5 + rand(60)));
       const w = workers.get(id)!;
       workers.delete(id);
@@ -375,7 +389,7 @@ describe('shared map: workers terminated at random in clear/deleteIf/iteration t
       start();
     }
     const survivors = [...workers.entries()];
-    await until(() => survivors.every(([id]) => Atomics.load(ctl, crashRecord(id) + Rec.started) === 1), 'the survivors to start', 15_000);
+    await Promise.all(survivors.map(([id, w]) => started(ctl, id, w)));
     await new Promise((r) => setTimeout(r, 200));
     Atomics.store(ctl, Ctl.stop, 1);
     const done = await survivorsDone(m, survivors);
