@@ -10,9 +10,20 @@ import type { Attributes, BatchObservableResult, Meter, Observable } from '@open
 import type { HashMapMetrics, LatencySink, MetricsOptions, SampledOp } from './metrics.js';
 import { latencyBoundsNs } from './metrics.js';
 
-/** What instrument() needs of a map: HashMap has it. */
+/** The counters only shared maps report (shared/map.ts SharedMapMetrics). */
+interface SharedCounters {
+  lockAcquisitions: number;
+  contendedAcquisitions: number;
+  starvationWaits: number;
+  readRetries: number;
+  lockedReads: number;
+  ownEvacuations: number;
+  helpedEvacuations: number;
+}
+
+/** What instrument() needs of a map: HashMap and shared maps have it. */
 export interface Instrumentable {
-  metrics(): HashMapMetrics;
+  metrics(): HashMapMetrics & { shared?: SharedCounters };
   /** @internal Turns counting on (if it is off) and returns the sink list of the map's metrics state. */
   _enableMetrics(options?: MetricsOptions): LatencySink[];
 }
@@ -54,6 +65,12 @@ export const instrumentNames = {
   growing: 'hmap.growing',
   evacuationProgress: 'hmap.evacuation.progress',
   duration: 'hmap.operation.duration',
+  // Shared maps only:
+  lockAcquisitions: 'hmap.lock.acquisitions',
+  starvationWaits: 'hmap.lock.starvation_waits',
+  readRetries: 'hmap.read.retries',
+  lockedReads: 'hmap.read.locked',
+  evacuationWork: 'hmap.evacuation.work',
 } as const;
 
 /**
@@ -97,6 +114,18 @@ export function instrument(map: Instrumentable, options: InstrumentOptions): Ins
   });
 
   const observables: Observable[] = [lookups, inserts, updates, deletes, clears, growths, evacuations, entries, bucketsLog2, buckets, overflow, loadFactor, memory, growing, progress];
+  // A shared map's counters sum every thread's work (they live in shared memory).
+  const shared = map.metrics().shared !== undefined;
+  const lockAcq = shared ? meter.createObservableCounter(n.lockAcquisitions, { unit: '{acquisition}', description: 'Stripe lock acquisitions, by hmap.lock.contended (true: the thread had to wait)' }) : null;
+  const starvation = shared ? meter.createObservableCounter(n.starvationWaits, { unit: '{wait}', description: 'Lock waits that entered starvation mode (0: the map\'s registry-bound locks never starve)' }) : null;
+  const retries = shared ? meter.createObservableCounter(n.readRetries, { unit: '{retry}', description: 'Optimistic lookups retried because a writer or a header change overlapped them' }) : null;
+  const lockedReads = shared ? meter.createObservableCounter(n.lockedReads, { unit: '{lookup}', description: 'Lookups that fell back to the stripe lock after repeated retries' }) : null;
+  const evacWork = shared ? meter.createObservableCounter(n.evacuationWork, { unit: '{bucket}', description: 'Old chains evacuated by writers, by hmap.evacuation.cause (own_key: before writing a key there; help: helping the growth along)' }) : null;
+  if (shared) observables.push(lockAcq!, starvation!, retries!, lockedReads!, evacWork!);
+  const contendedAttr: Attributes = { ...base, 'hmap.lock.contended': true };
+  const uncontendedAttr: Attributes = { ...base, 'hmap.lock.contended': false };
+  const ownKey: Attributes = { ...base, 'hmap.evacuation.cause': 'own_key' };
+  const help: Attributes = { ...base, 'hmap.evacuation.cause': 'help' };
   const hit: Attributes = { ...base, 'hmap.lookup.result': 'hit' };
   const miss: Attributes = { ...base, 'hmap.lookup.result': 'miss' };
   const doubling: Attributes = { ...base, 'hmap.growth.kind': 'doubling' };
@@ -120,6 +149,16 @@ export function instrument(map: Instrumentable, options: InstrumentOptions): Ins
     r.observe(memory, m.bytes, base);
     r.observe(growing, m.growing, base);
     r.observe(progress, m.evacuationProgress, base);
+    const sh = m.shared;
+    if (sh !== undefined && lockAcq !== null) {
+      r.observe(lockAcq, sh.contendedAcquisitions, contendedAttr);
+      r.observe(lockAcq, sh.lockAcquisitions - sh.contendedAcquisitions, uncontendedAttr);
+      r.observe(starvation!, sh.starvationWaits, base);
+      r.observe(retries!, sh.readRetries, base);
+      r.observe(lockedReads!, sh.lockedReads, base);
+      r.observe(evacWork!, sh.ownEvacuations, ownKey);
+      r.observe(evacWork!, sh.helpedEvacuations, help);
+    }
   };
   meter.addBatchObservableCallback(callback, observables);
 

@@ -16,7 +16,9 @@ import { hash1, hash2 } from '../hash.js';
 import { bigint64Words, describe, float64Words, isBigInt64, isInt32, isUint32, rejectKind, scratchHigh } from '../kinds/kinds.js';
 import type { KeyKind, ValueKind } from '../kinds/kinds.js';
 import { ValueRep } from '../table/layout.js';
-import { SharedTable } from './table.js';
+import { LatencyHistogram, sampledOps } from '../metrics.js';
+import type { HashMapMetrics, LatencySink, LatencySnapshot, MetricsOptions, SampledOp } from '../metrics.js';
+import { Mc, SharedTable } from './table.js';
 import type { SharedTableHandle } from './table.js';
 
 /** Key and value kinds a shared map accepts (objects cannot be shared; strings are to come). */
@@ -33,6 +35,26 @@ export interface SharedHashMapHandle {
   readonly table: SharedTableHandle;
 }
 
+/** Counters only shared maps have (HashMapMetrics.shared), summed over every thread. */
+export interface SharedMapMetrics {
+  /** Stripe lock acquisitions by writers, iteration and readers' fallback; and those that had to wait. */
+  lockAcquisitions: number;
+  contendedAcquisitions: number;
+  /** Waits that entered starvation mode: always 0, since registry-bound mutexes never starve (sync/mutex.ts). */
+  starvationWaits: number;
+  /** Optimistic reads that saw a writer or a header change and tried again; reads that fell back to the lock. */
+  readRetries: number;
+  lockedReads: number;
+  /** Old chains evacuated by writers for their own key, and by writers helping the growth along. */
+  ownEvacuations: number;
+  helpedEvacuations: number;
+}
+
+/** m.metrics() of a shared map: counters sum every thread's work; latency is this thread's samples. */
+export interface SharedHashMapMetrics extends HashMapMetrics {
+  shared: SharedMapMetrics;
+}
+
 export interface SharedOptions {
   key: SharedKind;
   value: SharedKind;
@@ -41,6 +63,12 @@ export interface SharedOptions {
   loadFactor: number;
   concurrency: Concurrency;
   maxBytes: number;
+  /** Turn metrics on (for every thread) from the start. */
+  metrics?: boolean | MetricsOptions;
+}
+
+function newLatency(): Record<SampledOp, LatencyHistogram> {
+  return { get: new LatencyHistogram(), has: new LatencyHistogram(), set: new LatencyHistogram(), delete: new LatencyHistogram(), upsert: new LatencyHistogram() };
 }
 
 const vf64 = new Float64Array(1);
@@ -61,6 +89,11 @@ export abstract class SharedHashMap<K, V> {
   /** @internal */ _w1 = 0;
   /** @internal */ _v0 = 0;
   /** @internal */ _v1 = 0;
+  /** @internal This thread's latency sampling: one call in _sampleEvery is timed (when the map counts). */
+  _sampleEvery = 64;
+  /** @internal */ _countdown = 64;
+  /** @internal */ _latency: Record<SampledOp, LatencyHistogram> | null = null;
+  /** @internal */ _sinks: LatencySink[] = [];
 
   constructor(t: SharedTable, key: SharedKind, value: SharedKind) {
     this._t = t;
@@ -128,19 +161,138 @@ export abstract class SharedHashMap<K, V> {
     return this._t.count();
   }
 
-  get(key: K): V | undefined {
+  /** @internal Whether this call is one to time (metrics on: one in _sampleEvery). */
+  _tick(): boolean {
+    if (--this._countdown > 0) return false;
+    this._countdown = this._sampleEvery;
+    return true;
+  }
+
+  /** @internal Records a timed call that started at t0 (performance.now()). */
+  _sample(op: SampledOp, t0: number): void {
+    const ns = (performance.now() - t0) * 1e6;
+    (this._latency ??= newLatency())[op].record(ns);
+    for (const s of this._sinks) s(op, ns);
+  }
+
+  /** @internal Adds one to this thread's counter i when the map counts. */
+  _count(i: number): void {
     const t = this._t;
-    return t.read(this._key(key), this._w0, this._w1) ? this._valueOf(t.v0, t.v1) : undefined;
+    if (t.mt !== null) t.mt[t.mb + i]!++;
+  }
+
+  get(key: K): V | undefined {
+    if (this._t.mt !== null && this._tick()) {
+      const t0 = performance.now();
+      try {
+        return this._get(key);
+      } finally {
+        this._sample('get', t0);
+      }
+    }
+    return this._get(key);
   }
 
   has(key: K): boolean {
-    return this._t.read(this._key(key), this._w0, this._w1);
+    if (this._t.mt !== null && this._tick()) {
+      const t0 = performance.now();
+      try {
+        return this._has(key);
+      } finally {
+        this._sample('has', t0);
+      }
+    }
+    return this._has(key);
   }
 
   set(key: K, value: V): this {
+    if (this._t.mt !== null && this._tick()) {
+      const t0 = performance.now();
+      try {
+        return this._set(key, value);
+      } finally {
+        this._sample('set', t0);
+      }
+    }
+    return this._set(key, value);
+  }
+
+  delete(key: K): boolean {
+    if (this._t.mt !== null && this._tick()) {
+      const t0 = performance.now();
+      try {
+        return this._delete(key);
+      } finally {
+        this._sample('delete', t0);
+      }
+    }
+    return this._delete(key);
+  }
+
+  /** Returns the key's value, inserting `value` first if the key is absent (atomically). */
+  getOrInsert(key: K, value: V): V {
+    return this._upsert(() => this._getOrInsert(key, value));
+  }
+
+  /**
+   * Returns the key's value; if absent, calls `callback(key)` (outside any lock) and inserts its result unless
+   * another thread inserted the key meanwhile, in which case that value is returned.
+   */
+  getOrInsertComputed(key: K, callback: (key: K) => V): V {
+    return this._upsert(() => this._getOrInsertComputed(key, callback));
+  }
+
+  /**
+   * Sets the key to `updater(current, key)` (current undefined when absent) and returns it. The updater runs
+   * outside any lock; its result is stored only if the key still holds what it was given, else it runs again.
+   */
+  update(key: K, updater: (value: V | undefined, key: K) => V): V {
+    return this._upsert(() => this._update(key, updater));
+  }
+
+  /**
+   * Adds `delta` (default 1, or 1n for bigint64 values) to the key's value, an absent key counting as 0, and
+   * returns the new value, atomically. A result outside the value kind throws a RangeError and changes nothing.
+   */
+  increment(key: K, delta?: V & (number | bigint)): V {
+    if (this._t.mt === null) return this._increment(key, delta);
+    return this._upsert(() => this._increment(key, delta));
+  }
+
+  /** @internal An upsert, timed when metrics sample it. */
+  _upsert<T>(f: () => T): T {
+    if (this._t.mt !== null && this._tick()) {
+      const t0 = performance.now();
+      try {
+        return f();
+      } finally {
+        this._sample('upsert', t0);
+      }
+    }
+    return f();
+  }
+
+  /** @internal */
+  _get(key: K): V | undefined {
+    const t = this._t;
+    const found = t.read(this._key(key), this._w0, this._w1);
+    if (t.mt !== null) t.mt[t.mb + (found ? Mc.hits : Mc.misses)]!++;
+    return found ? this._valueOf(t.v0, t.v1) : undefined;
+  }
+
+  /** @internal */
+  _has(key: K): boolean {
+    const t = this._t;
+    const found = t.read(this._key(key), this._w0, this._w1);
+    if (t.mt !== null) t.mt[t.mb + (found ? Mc.hits : Mc.misses)]!++;
+    return found;
+  }
+
+  /** @internal */
+  _set(key: K, value: V): this {
     const hash = this._key(key);
     this._value(value);
-    this._put(hash, false);
+    this._count(this._put(hash, false) ? Mc.updates : Mc.inserts);
     return this;
   }
 
@@ -169,7 +321,8 @@ export abstract class SharedHashMap<K, V> {
     return found;
   }
 
-  delete(key: K): boolean {
+  /** @internal */
+  _delete(key: K): boolean {
     const hash = this._key(key);
     const t = this._t;
     const s = hash & 63;
@@ -182,26 +335,32 @@ export abstract class SharedHashMap<K, V> {
       t.endWrite(s);
     }
     if (t.old !== null) t.growWork();
+    if (found) this._count(Mc.deletes);
     return found;
   }
 
   clear(): void {
     this._t.clear();
+    this._count(Mc.clears);
   }
 
   /** Returns the key's value, inserting `value` first if the key is absent (atomically). */
-  getOrInsert(key: K, value: V): V {
+  /** @internal */
+  _getOrInsert(key: K, value: V): V {
     const hash = this._key(key);
     this._value(value);
     const t = this._t;
-    return this._put(hash, true) ? this._valueOf(t.v0, t.v1) : value;
+    const found = this._put(hash, true);
+    this._count(found ? Mc.hits : Mc.inserts);
+    return found ? this._valueOf(t.v0, t.v1) : value;
   }
 
   /**
    * Returns the key's value; if absent, calls `callback(key)` (outside any lock) and inserts its result unless
    * another thread inserted the key meanwhile, in which case that value is returned.
    */
-  getOrInsertComputed(key: K, callback: (key: K) => V): V {
+  /** @internal */
+  _getOrInsertComputed(key: K, callback: (key: K) => V): V {
     const hash = this._key(key);
     if (typeof callback !== 'function') {
       throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
@@ -209,19 +368,25 @@ export abstract class SharedHashMap<K, V> {
     const w0 = this._w0;
     const w1 = this._w1;
     const t = this._t;
-    if (t.read(hash, w0, w1)) return this._valueOf(t.v0, t.v1);
+    if (t.read(hash, w0, w1)) {
+      this._count(Mc.hits);
+      return this._valueOf(t.v0, t.v1);
+    }
     const value = callback(key);
     this._value(value);
     this._w0 = w0;
     this._w1 = w1;
-    return this._put(hash, true) ? this._valueOf(t.v0, t.v1) : value;
+    const found = this._put(hash, true);
+    this._count(found ? Mc.hits : Mc.inserts);
+    return found ? this._valueOf(t.v0, t.v1) : value;
   }
 
   /**
    * Sets the key to `updater(current, key)` (current undefined when absent) and returns it. The updater runs
    * outside any lock; its result is stored only if the key still holds what it was given, else it runs again.
    */
-  update(key: K, updater: (value: V | undefined, key: K) => V): V {
+  /** @internal */
+  _update(key: K, updater: (value: V | undefined, key: K) => V): V {
     const hash = this._key(key);
     if (typeof updater !== 'function') {
       throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
@@ -249,7 +414,10 @@ export abstract class SharedHashMap<K, V> {
         t.endWrite(s);
       }
       if (t.old !== null) t.growWork();
-      if (done) return value;
+      if (done) {
+        this._count(had ? Mc.updates : Mc.inserts);
+        return value;
+      }
     }
   }
 
@@ -257,7 +425,8 @@ export abstract class SharedHashMap<K, V> {
    * Adds `delta` (default 1, or 1n for bigint64 values) to the key's value, an absent key counting as 0, and
    * returns the new value, atomically. A result outside the value kind throws a RangeError and changes nothing.
    */
-  increment(key: K, delta?: V & (number | bigint)): V {
+  /** @internal */
+  _increment(key: K, delta?: V & (number | bigint)): V {
     const hash = this._key(key);
     const big = this._vk === ValueRep.bigint64;
     const d = delta === undefined ? (big ? 1n : 1) : delta;
@@ -281,6 +450,7 @@ export abstract class SharedHashMap<K, V> {
       }
       if (found) t.storeHit(s, this._v0, this._v1);
       else t.insert(s, hash, w0, w1, this._v0, this._v1);
+      if (t.mt !== null) t.mt[t.mb + (found ? Mc.updates : Mc.inserts)]!++;
     } finally {
       t.endWrite(s);
     }
@@ -345,6 +515,67 @@ export abstract class SharedHashMap<K, V> {
   stats(): { count: number; B: number; buckets: number; overflowBuckets: number; loadFactor: number; growing: boolean; sameSizeGrow: boolean; oldBuckets: number; evacuated: number; bytes: number } {
     const s = this._t.stats();
     return { ...s, loadFactor: s.count / s.buckets };
+  }
+
+  /**
+   * Every counter and gauge (HashMapMetrics, plus `shared`: lock, read-retry and evacuation counters).
+   * Counters sum the work of every thread since metrics were turned on (in shared memory); latency holds this
+   * thread's samples.
+   */
+  metrics(): SharedHashMapMetrics {
+    const t = this._t;
+    const st = t.stats();
+    const g = t.growths;
+    const latency = {} as Record<SampledOp, LatencySnapshot>;
+    for (const op of sampledOps) latency[op] = this._latency === null ? new LatencyHistogram().snapshot() : this._latency[op].snapshot();
+    return {
+      enabled: t.metricsOn,
+      hits: t.counter(Mc.hits),
+      misses: t.counter(Mc.misses),
+      inserts: t.counter(Mc.inserts),
+      updates: t.counter(Mc.updates),
+      deletes: t.counter(Mc.deletes),
+      clears: t.counter(Mc.clears),
+      doublings: g.doublings,
+      sameSizeGrowths: g.sameSize,
+      evacuatedBuckets: g.evacuated,
+      count: st.count,
+      B: st.B,
+      buckets: st.buckets,
+      overflowBuckets: st.overflowBuckets,
+      loadFactor: st.count / st.buckets,
+      bytes: st.bytes,
+      growing: st.growing ? 1 : 0,
+      evacuationProgress: st.growing ? st.evacuated / st.oldBuckets : 0,
+      sampleEvery: t.metricsOn ? this._sampleEvery : 0,
+      latency,
+      shared: {
+        lockAcquisitions: t.counter(Mc.lockAcquisitions),
+        contendedAcquisitions: t.counter(Mc.contended),
+        starvationWaits: 0,
+        readRetries: t.counter(Mc.readRetries),
+        lockedReads: t.counter(Mc.lockedReads),
+        ownEvacuations: t.counter(Mc.ownEvacuations),
+        helpedEvacuations: t.counter(Mc.helpedEvacuations),
+      },
+    };
+  }
+
+  /**
+   * @internal Turns counting on for every thread using the map (instrument() calls it); sets this thread's
+   * sampling; returns this thread's latency sinks.
+   */
+  _enableMetrics(options?: MetricsOptions): LatencySink[] {
+    if (options !== undefined) {
+      const every = options.sampleEvery ?? 64;
+      if (!(Number.isInteger(every) && every >= 1 && every <= 1 << 20)) {
+        throw new RangeError(`hmap: metrics sampleEvery must be an integer in [1, ${1 << 20}], got ${describe(options.sampleEvery)}`);
+      }
+      this._sampleEvery = every;
+      this._countdown = every;
+    }
+    this._t.enableMetrics();
+    return this._sinks;
   }
 
   /** Checks every invariant with the map held exclusively (O(n)); throws an Error naming the first broken. */
@@ -464,7 +695,9 @@ export function createShared(o: SharedOptions): SharedHashMap<unknown, unknown> 
     concurrency: o.concurrency,
     maxBytes: o.maxBytes,
   });
-  return new classes[o.key](t, o.key, o.value) as SharedHashMap<unknown, unknown>;
+  const m = new classes[o.key](t, o.key, o.value) as SharedHashMap<unknown, unknown>;
+  if (o.metrics !== undefined && o.metrics !== false) m._enableMetrics(o.metrics === true ? undefined : o.metrics);
+  return m;
 }
 
 export function attachShared(handle: unknown): SharedHashMap<unknown, unknown> {

@@ -98,6 +98,7 @@ const hDoublings = 16;
 const hSameSize = 17;
 const hEvacTotal = 18;
 const hGen = 19;
+const hMetrics = 20; // 1 when the map counts (metrics: true or instrument)
 const hHeapLock = 1008; // the heap's Mutex (16 words), after the registry
 const hLock = 32;
 const hLog = 48; // active, n, then entries
@@ -115,7 +116,24 @@ const sLock = 16;
 const sLogEntries = 32;
 const sLogCap = 16;
 const sWords = sLogEntries + 3 * sLogCap; // 80: 320 bytes, a multiple of the cache line
-const ctlWords = stripesAt + S * sWords;
+const metricsAt = stripesAt + S * sWords; // 6144: per-thread counter slots, Float64, 64 slots
+/** Float64 counters per thread slot (a slot is written by its registry slot's thread only: plain increments). */
+export const enum Mc {
+  hits = 0,
+  misses = 1,
+  inserts = 2,
+  updates = 3,
+  deletes = 4,
+  clears = 5,
+  lockAcquisitions = 6,
+  contended = 7,
+  readRetries = 8,
+  lockedReads = 9,
+  helpedEvacuations = 10,
+  ownEvacuations = 11,
+  words = 16,
+}
+const ctlWords = metricsAt + 64 * Mc.words * 2;
 
 const sameSizeGrow = 8;
 
@@ -273,6 +291,11 @@ export class SharedTable {
   /** Value words read by the last successful read(). */
   v0 = 0;
   v1 = 0;
+  /** This thread's counter slot (Mc offsets from mb) when the map counts, else null: set by refresh(). */
+  mt: Float64Array | null = null;
+  /** Float64 index of this thread's counter slot. */
+  mb = 0;
+  private readonly counters: Float64Array;
 
   private constructor(heap: SharedHeap, c: Int32Array, registry: ThreadRegistry, checkMs: number) {
     this.heap = heap;
@@ -295,6 +318,8 @@ export class SharedTable {
     for (let s = 0; s < S; s++) this.locks.push(Mutex.over(c, stripesAt + s * sWords + sLock, opts));
     this.tag = registry.join();
     heap.useLock(Mutex.over(c, hHeapLock, opts));
+    this.counters = new Float64Array(c.buffer, metricsAt * 4, 64 * Mc.words);
+    this.mb = (this.tag & 63) * Mc.words;
   }
 
   /** A new empty table. Throws a RangeError if maxBytes cannot hold its first buckets. */
@@ -427,6 +452,7 @@ export class SharedTable {
               this.B = B;
               this.maxCnt = this.maxCount(B);
               this.sameSize = (flags & sameSizeGrow) !== 0;
+              this.mt = this.c[hMetrics] === 0 ? null : this.counters;
               this.epoch = e;
               return;
             }
@@ -528,7 +554,9 @@ export class SharedTable {
         }
         if (Atomics.load(c, vi) === v && Atomics.load(c, hEpoch) === e) return found;
       } else if (tries > 8) pause();
+      if (this.mt !== null) this.mt[this.mb + Mc.readRetries]!++;
     }
+    if (this.mt !== null) this.mt[this.mb + Mc.lockedReads]!++;
     // A writer keeps the stripe busy (or died in it): read under its lock.
     const s = hash & smask;
     this.lockStripe(s);
@@ -552,6 +580,12 @@ export class SharedTable {
   // ---- locking ----
 
   private lockStripe(s: number): void {
+    const mt = this.mt;
+    if (mt !== null) {
+      mt[this.mb + Mc.lockAcquisitions]!++;
+      if (this.locks[s]!.tryLock()) return;
+      mt[this.mb + Mc.contended]!++;
+    }
     if (this.locks[s]!.lock()) this.recoverStripe(s);
   }
 
@@ -609,7 +643,10 @@ export class SharedTable {
    */
   private writeTable(hash: number): TableView {
     let t = this.homeLocked(hash);
-    if (t !== this.cur && this.evacuate(hash & t.mask)) t = this.cur;
+    if (t !== this.cur && this.evacuate(hash & t.mask)) {
+      t = this.cur;
+      if (this.mt !== null) this.mt[this.mb + Mc.ownEvacuations]!++;
+    }
     this.wt = t;
     return t;
   }
@@ -1066,7 +1103,9 @@ export class SharedTable {
     try {
       // beginWrite refreshed the view: the growth may have finished or another may have started.
       // A false return (no memory for the copy) leaves the chain for a later try: the growth waits.
-      if (this.old !== null && ob < this.old.nb && !this.evacuated(this.old, ob)) this.evacuate(ob);
+      if (this.old !== null && ob < this.old.nb && !this.evacuated(this.old, ob) && this.evacuate(ob) && this.mt !== null) {
+        this.mt[this.mb + Mc.helpedEvacuations]!++;
+      }
     } finally {
       this.endWrite(s);
     }
@@ -1312,6 +1351,34 @@ export class SharedTable {
       this.refresh();
     });
     for (const t of freed) this.freeTable(t);
+  }
+
+  /** Turns counting on for every thread (a header change: each thread sees it at its next refresh). */
+  enableMetrics(): void {
+    if (Atomics.load(this.c, hMetrics) !== 0) return;
+    this.lockHeader();
+    try {
+      const c = this.c;
+      this.hlogBegin();
+      this.hset(hEpoch, c[hEpoch]! + 1);
+      this.hset(hMetrics, 1);
+      this.hset(hEpoch, c[hEpoch]! + 1);
+      this.hlogCommit();
+    } finally {
+      this.hdrLock.unlock();
+    }
+    this.refresh();
+  }
+
+  get metricsOn(): boolean {
+    return Atomics.load(this.c, hMetrics) !== 0;
+  }
+
+  /** Counter i (Mc) summed over every thread slot (racy: each slot is read while its thread may add). */
+  counter(i: number): number {
+    let n = 0;
+    for (let slot = 0; slot < 64; slot++) n += this.counters[slot * Mc.words + i]!;
+    return n;
   }
 
   get clearSeq(): number {
