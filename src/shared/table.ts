@@ -604,10 +604,22 @@ export class SharedTable {
     if (Atomics.load(this.c, hEpoch) !== this.epoch) this.refresh();
   }
 
+  /**
+   * Leaves the write. In 'none' mode the writer helps a running growth here, before it lets the writing word go
+   * (in 'locked' mode the caller calls growWork() after, holding no stripe): a ConcurrentWriteError is thrown
+   * only by beginWrite, before the write changed anything.
+   */
   endWrite(s: number): void {
     Atomics.add(this.c, stripesAt + s * sWords + sVersion, 1);
-    if (this.locked) this.locks[s]!.unlock();
-    else Atomics.store(this.c, hWriting, 0);
+    if (this.locked) {
+      this.locks[s]!.unlock();
+      return;
+    }
+    try {
+      if (this.old !== null) this.helpGrowth();
+    } finally {
+      Atomics.store(this.c, hWriting, 0);
+    }
   }
 
   private enterNone(): void {
@@ -1091,6 +1103,11 @@ export class SharedTable {
    * finishes the growth when every chain is done. Takes the claimed chain's stripe (the caller holds none).
    */
   growWork(): void {
+    if (this.locked) this.helpGrowth();
+  }
+
+  /** growWork's body; in 'none' mode run inside the write (endWrite), in 'locked' mode holding no stripe. */
+  private helpGrowth(): void {
     const c = this.c;
     if (Atomics.load(c, hEpoch) !== this.epoch) this.refresh();
     const old = this.old;
@@ -1099,15 +1116,18 @@ export class SharedTable {
     if (claim >= old.nb && this.maybeFinish()) return;
     const ob = claim & old.mask;
     const s = ob & smask;
-    this.beginWrite(s);
+    if (this.locked) this.lockStripe(s);
+    Atomics.add(c, stripesAt + s * sWords + sVersion, 1);
     try {
-      // beginWrite refreshed the view: the growth may have finished or another may have started.
+      if (Atomics.load(c, hEpoch) !== this.epoch) this.refresh();
+      // The view may have moved on: the growth may have finished, or another may have started.
       // A false return (no memory for the copy) leaves the chain for a later try: the growth waits.
       if (this.old !== null && ob < this.old.nb && !this.evacuated(this.old, ob) && this.evacuate(ob) && this.mt !== null) {
         this.mt[this.mb + Mc.helpedEvacuations]!++;
       }
     } finally {
-      this.endWrite(s);
+      Atomics.add(c, stripesAt + s * sWords + sVersion, 1);
+      if (this.locked) this.locks[s]!.unlock();
     }
     if (claim === old.nb - 1) this.maybeFinish();
   }
