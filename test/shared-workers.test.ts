@@ -238,26 +238,25 @@ describe('shared map: writers and readers', () => {
 });
 
 describe("shared map: concurrency 'none'", () => {
-  it('two workers writing at once: a ConcurrentWriteError is thrown; the map stays valid', { timeout: 60_000 }, async () => {
+  it('two workers writing at once: ConcurrentWriteErrors are thrown, a write that throws changes nothing, the map stays valid', { timeout: 60_000 }, async (t) => {
     const m = new HashMap({ key: 'int32', value: 'int32', shared: true, concurrency: 'none', seed: 3 });
     const ctl = control();
-    const ms = 15_000;
-    const ws = [0, 1].map((id) => spawn({ job: 'none', handle: m.share(), ctl, id, keys: 2000, ms }));
+    const ms = 10_000;
+    const ws = [0, 1].map((id) => spawn({ job: 'none', handle: m.share(), ctl, id, keys: 2000, ms, detections: 5000 }));
     const res = ws.map((w, i) => message<NoneResult>(w, ms + 10_000, `writer ${i}`));
     await release(ctl, 2);
     const r = await Promise.all(res);
     await Promise.all(ws.map((w) => exited(w, 5000)));
-    for (const [i, x] of r.entries()) assert.deepEqual(x.other, [], `writer ${i}: unexpected errors`);
+    for (const [i, x] of r.entries()) assert.deepEqual(x.other, [], `writer ${i}: unexpected errors or answers`);
     const detected = r[0]!.detected + r[1]!.detected;
+    t.diagnostic(`writes ${r[0]!.writes} and ${r[1]!.writes}; ConcurrentWriteErrors ${r[0]!.detected} and ${r[1]!.detected}`);
     assert.ok(detected >= 1, `ConcurrentWriteError thrown (writes: ${r[0]!.writes}, ${r[1]!.writes})`);
     await inspect(m, "after the 'none' writers");
     const got = contents(m);
-    // Each writer's keys are its own: every key belongs to writer 0 or 1, with a value it wrote for it.
-    for (const [k, v] of got) {
-      assert.equal(typeof k, 'number');
-      assert.ok(Math.floor((k as number) / 1_000_000) <= 1, `key ${String(k)}`);
-      assert.equal((v as number) % 2000, (k as number) % 1_000_000, `key ${String(k)} holds ${String(v)}`);
-    }
+    // Each writer's keys are its own: the map holds exactly what the writes that returned left.
+    const expected = new Map<unknown, unknown>([...r[0]!.model, ...r[1]!.model]);
+    assert.equal(got.size, expected.size, 'entries');
+    for (const [k, v] of expected) assert.equal(got.get(k), v, `key ${String(k)}`);
     // Alone, a writer is not told anything.
     m.set(5, 5);
     assert.equal(m.get(5), 5);

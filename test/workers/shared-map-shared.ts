@@ -160,7 +160,7 @@ export type Job =
   | { job: 'count'; handle: unknown; ctl: Int32Array; id: number; ops: number; keys: number; big: boolean; seed: number }
   | { job: 'write'; handle: unknown; ctl: Int32Array; id: number; writers: number; keys: number; rounds: number; vkind: 'bigint64' | 'float64' }
   | { job: 'read'; handle: unknown; ctl: Int32Array; id: number; keys: number; writers: number; vkind: 'bigint64' | 'float64'; seed: number }
-  | { job: 'none'; handle: unknown; ctl: Int32Array; id: number; keys: number; ms: number }
+  | { job: 'none'; handle: unknown; ctl: Int32Array; id: number; keys: number; ms: number; detections: number }
   | { job: 'crash'; handle: unknown; ctl: Int32Array; id: number; seed: number }
   | { job: 'chaos'; handle: unknown; ctl: Int32Array; id: number; seed: number }
   | { job: 'inspect'; handle: unknown };
@@ -184,6 +184,8 @@ export interface NoneResult {
   detected: number;
   /** Errors other than ConcurrentWriteError, or a ConcurrentWriteError with the wrong message. */
   other: string[];
+  /** The writer's keys and values after the writes that returned. */
+  model: Array<[number, number]>;
 }
 export interface InspectResult {
   size: number;

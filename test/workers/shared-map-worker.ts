@@ -143,29 +143,45 @@ switch (d.job) {
   }
 
   case 'none': {
-    // Two of these write at once, unlocked: one of them must be told.
-    const res: NoneResult = { writes: 0, detected: 0, other: [] };
+    // Two of these write at once, unlocked: they must be told (ConcurrentWriteError), and a write that throws
+    // must have changed nothing. Each keeps the model of its own keys (only it writes them) from the writes
+    // that returned; the test compares the map with the union. Goes on until enough detections or the deadline.
+    const res: NoneResult = { writes: 0, detected: 0, other: [], model: [] };
+    const model = new Map<number, number>();
+    const base = d.id * 1_000_000;
+    const attempt = (f: () => void): boolean => {
+      try {
+        f();
+        res.writes++;
+        return true;
+      } catch (e) {
+        if (e instanceof ConcurrentWriteError && (e as Error).message === concurrentWritesMessage) {
+          res.detected++;
+          if (Atomics.add(d.ctl, Ctl.detected, 1) + 1 >= d.detections) Atomics.store(d.ctl, Ctl.stop, 1);
+        } else if (res.other.length < 5) {
+          res.other.push(`${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+        }
+        return false;
+      }
+    };
     barrier(d.ctl);
     const end = Date.now() + d.ms;
-    const base = d.id * 1_000_000;
     let i = 0;
     while (Atomics.load(d.ctl, Ctl.stop) === 0 && Date.now() < end) {
       for (let j = 0; j < 64; j++, i++) {
-        try {
-          m.set(base + (i % d.keys), i);
-          if (i >= d.keys / 2) m.delete(base + ((i - d.keys / 2) % d.keys));
-          res.writes++;
-        } catch (e) {
-          if (e instanceof ConcurrentWriteError && (e as Error).message === concurrentWritesMessage) {
-            res.detected++;
-            Atomics.add(d.ctl, Ctl.detected, 1);
-            Atomics.store(d.ctl, Ctl.stop, 1);
-          } else if (res.other.length < 5) {
-            res.other.push(`${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+        const k = base + (i % d.keys);
+        if (attempt(() => m.set(k, i))) model.set(k, i);
+        if (i >= d.keys / 2) {
+          const del = base + ((i - d.keys / 2) % d.keys);
+          let had = false;
+          if (attempt(() => (had = m.delete(del)))) {
+            if (had !== model.has(del) && res.other.length < 5) res.other.push(`delete(${del}) returned ${had}, the model says ${model.has(del)}`);
+            model.delete(del);
           }
         }
       }
     }
+    res.model = [...model];
     parentPort!.postMessage(res);
     break;
   }
