@@ -157,7 +157,7 @@ export function ownKey(id: number, j: number): number {
 // Jobs.
 
 export type Job =
-  | { job: 'count'; handle: unknown; ctl: Int32Array; id: number; ops: number; keys: number; big: boolean; seed: number }
+  | { job: 'count'; handle: unknown; ctl: Int32Array; id: number; ops: number; keys: number; big: boolean; seed: number; mixed?: boolean }
   | { job: 'write'; handle: unknown; ctl: Int32Array; id: number; writers: number; keys: number; rounds: number; vkind: 'bigint64' | 'float64' }
   | { job: 'read'; handle: unknown; ctl: Int32Array; id: number; keys: number; writers: number; vkind: 'bigint64' | 'float64'; seed: number }
   | { job: 'none'; handle: unknown; ctl: Int32Array; id: number; keys: number; ms: number; detections: number }

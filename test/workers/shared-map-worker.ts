@@ -49,10 +49,19 @@ switch (d.job) {
     let growing = 0;
     barrier(d.ctl);
     for (let i = 0; i < d.ops; i++) {
-      const k = r(Math.min(d.keys, 1 + (i >> 3)));
+      const k = r(Math.min(d.keys, 1 + (i >> 5)));
       const delta = 1 + r(3);
-      if (d.big) m.increment(BigInt(k) * 0x1_0000_0001n - 2n ** 62n, BigInt(delta));
-      else m.increment(k, delta);
+      const key = d.big ? BigInt(k) * 0x1_0000_0001n - 2n ** 62n : k;
+      const dv = d.big ? BigInt(delta) : delta;
+      // mixed: update() (its function runs outside the lock and is retried if the value moved meanwhile) and
+      // getOrInsertComputed() take turns with increment().
+      const how = d.mixed ? r(3) : 0;
+      if (how === 0) m.increment(key, dv);
+      else if (how === 1) m.update(key, (v: number | bigint | undefined) => (d.big ? ((v as bigint | undefined) ?? 0n) + (dv as bigint) : ((v as number | undefined) ?? 0) + (dv as number)));
+      else {
+        m.getOrInsertComputed(key, () => (d.big ? 0n : 0));
+        m.increment(key, dv);
+      }
       sums[k]! += delta;
       if ((i & 1023) === 0 && m.stats().growing) growing++;
     }
