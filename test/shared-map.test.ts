@@ -577,11 +577,6 @@ describe('shared map: options and rejected input', () => {
     assert.throws(() => new HashMap({ key: 'any', value: 'any', shared: true }), TypeError);
   });
 
-  it("'string' keys or values throw TypeError at construction (not supported yet)", () => {
-    assert.throws(() => new HashMap({ key: 'string', value: 'int32', shared: true } as never), TypeError);
-    assert.throws(() => new HashMap({ key: 'int32', value: 'string', shared: true } as never), TypeError);
-  });
-
   it('concurrency and maxBytes need shared: true', () => {
     assert.throws(() => new HashMap({ key: 'int32', value: 'int32', concurrency: 'none' }), TypeError);
     assert.throws(() => new HashMap({ key: 'int32', value: 'int32', shared: false, maxBytes: 1 << 20 }), TypeError);

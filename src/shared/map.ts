@@ -12,17 +12,17 @@
 //   removed meanwhile may or may not be.
 
 import type { Worker } from 'node:worker_threads';
-import { hash1, hash2 } from '../hash.js';
+import { hash1, hash2, hashString } from '../hash.js';
 import { bigint64Words, describe, float64Words, isBigInt64, isInt32, isUint32, rejectKind, scratchHigh } from '../kinds/kinds.js';
 import type { KeyKind, ValueKind } from '../kinds/kinds.js';
 import { ValueRep } from '../table/layout.js';
 import { LatencyHistogram, sampledOps } from '../metrics.js';
 import type { HashMapMetrics, LatencySink, LatencySnapshot, MetricsOptions, SampledOp } from '../metrics.js';
-import { Mc, SharedTable } from './table.js';
+import { Mc, SharedTable, maxStringUnits } from './table.js';
 import type { SharedTableHandle } from './table.js';
 
-/** Key and value kinds a shared map accepts (objects cannot be shared; strings are to come). */
-export const sharedKinds = ['int32', 'uint32', 'float64', 'bigint64'] as const;
+/** Key and value kinds a shared map accepts (objects cannot be shared). */
+export const sharedKinds = ['int32', 'uint32', 'float64', 'bigint64', 'string'] as const;
 export type SharedKind = (typeof sharedKinds)[number];
 export const concurrencies = ['locked', 'none'] as const;
 export type Concurrency = (typeof concurrencies)[number];
@@ -131,11 +131,16 @@ export abstract class SharedHashMap<K, V> {
         this._v0 = vw32[0]!;
         this._v1 = vw32[1]!;
         return;
-      default:
+      case ValueRep.bigint64:
         if (!isBigInt64(value)) rejectKind('bigint64', 'value', value);
         vb64[0] = value;
         this._v0 = vw32[0]!;
         this._v1 = vw32[1]!;
+        return;
+      default:
+        if (typeof value !== 'string') rejectKind('string', 'value', value);
+        if (value.length > maxStringUnits) throw new RangeError(`hmap: shared maps hold strings of up to ${maxStringUnits} code units; this value has ${value.length}`);
+        this._t.vs = value;
     }
   }
 
@@ -150,11 +155,18 @@ export abstract class SharedHashMap<K, V> {
         vw32[0] = v0;
         vw32[1] = v1;
         return vf64[0] as V;
-      default:
+      case ValueRep.bigint64:
         vw32[0] = v0;
         vw32[1] = v1;
         return vb64[0] as V;
+      default:
+        return this._t.vstr as V; // decoded by the probe that read (v0, v1)
     }
+  }
+
+  /** @internal A value as group() gives it: words, or a string already decoded. */
+  _iterValue(a: unknown, b: number): V {
+    return this._vk === ValueRep.string ? (a as V) : this._valueOf(a as number, b);
   }
 
   get size(): number {
@@ -374,8 +386,7 @@ export abstract class SharedHashMap<K, V> {
     }
     const value = callback(key);
     this._value(value);
-    this._w0 = w0;
-    this._w1 = w1;
+    this._key(key); // the callback may have used the map: the key's words (or string) again
     const found = this._put(hash, true);
     this._count(found ? Mc.hits : Mc.inserts);
     return found ? this._valueOf(t.v0, t.v1) : value;
@@ -401,6 +412,7 @@ export abstract class SharedHashMap<K, V> {
       const o1 = t.v1;
       const value = updater(had ? this._valueOf(o0, o1) : undefined, key);
       this._value(value);
+      this._key(key); // the updater may have used the map
       let done = false;
       t.beginWrite(s);
       try {
@@ -428,6 +440,9 @@ export abstract class SharedHashMap<K, V> {
   /** @internal */
   _increment(key: K, delta?: V & (number | bigint)): V {
     const hash = this._key(key);
+    if (this._vk === ValueRep.string) {
+      throw new TypeError(`hmap: increment needs a numeric value kind (int32, uint32, float64, bigint64); this map's values are 'string'`);
+    }
     const big = this._vk === ValueRep.bigint64;
     const d = delta === undefined ? (big ? 1n : 1) : delta;
     if (typeof d !== (big ? 'bigint' : 'number')) {
@@ -481,13 +496,13 @@ export abstract class SharedHashMap<K, V> {
     t.refresh();
     const B0 = t.B;
     const seq = t.clearSeq;
-    const buf: number[] = [];
+    const buf: unknown[] = [];
     for (let g = 0; g < 1 << B0; g++) {
       if (t.clearSeq !== seq || !t.group(g, B0, buf)) return undefined;
       for (let i = 0; i < buf.length; i += 4) {
-        if (mode === 0) yield this._keyOf(buf[i]!, buf[i + 1]!);
-        else if (mode === 1) yield this._valueOf(buf[i + 2]!, buf[i + 3]!);
-        else yield [this._keyOf(buf[i]!, buf[i + 1]!), this._valueOf(buf[i + 2]!, buf[i + 3]!)];
+        if (mode === 0) yield this._keyOf(buf[i] as number, buf[i + 1] as number);
+        else if (mode === 1) yield this._iterValue(buf[i + 2], buf[i + 3] as number);
+        else yield [this._keyOf(buf[i] as number, buf[i + 1] as number), this._iterValue(buf[i + 2], buf[i + 3] as number)];
       }
     }
     return undefined;
@@ -646,6 +661,18 @@ class SharedFloat64Map<V> extends SharedHashMap<number, V> {
   }
 }
 
+class SharedStringMap<V> extends SharedHashMap<string, V> {
+  override _key(key: unknown): number {
+    if (typeof key !== 'string') rejectKind('string', 'key', key);
+    if (key.length > maxStringUnits) throw new RangeError(`hmap: shared maps hold strings of up to ${maxStringUnits} code units; this key has ${key.length}`);
+    this._t.ks = key;
+    return hashString(key, this._t.seed);
+  }
+  override _keyOf(w0: number): string {
+    return w0 as unknown as string; // group() decoded it
+  }
+}
+
 class SharedBigInt64Map<V> extends SharedHashMap<bigint, V> {
   override _key(key: unknown): number {
     if (!isBigInt64(key)) rejectKind('bigint64', 'key', key);
@@ -667,10 +694,12 @@ const classes = {
   uint32: SharedUint32Map,
   float64: SharedFloat64Map,
   bigint64: SharedBigInt64Map,
+  string: SharedStringMap,
 } as const;
 
-const valueReps: Record<SharedKind, number> = { int32: ValueRep.int32, uint32: ValueRep.uint32, float64: ValueRep.float64, bigint64: ValueRep.bigint64 };
-const keyWords: Record<SharedKind, number> = { int32: 1, uint32: 1, float64: 2, bigint64: 2 };
+const valueReps: Record<SharedKind, number> = { int32: ValueRep.int32, uint32: ValueRep.uint32, float64: ValueRep.float64, bigint64: ValueRep.bigint64, string: ValueRep.string };
+const keyWords: Record<SharedKind, number> = { int32: 1, uint32: 1, float64: 2, bigint64: 2, string: 2 };
+const keyCodes: Record<SharedKind, number> = { int32: 0, uint32: 1, float64: 2, bigint64: 3, string: 4 };
 
 /** Checks that the kinds can be shared (TypeError naming the kind otherwise). */
 export function checkSharedKinds(key: KeyKind, value: ValueKind): void {
@@ -679,7 +708,7 @@ export function checkSharedKinds(key: KeyKind, value: ValueKind): void {
       throw new TypeError(
         kind === 'any'
           ? `hmap: a shared map cannot hold ${role}s of kind 'any' (objects cannot be shared between threads); use ${sharedKinds.join(', ')}`
-          : `hmap: shared maps take ${role} kinds ${sharedKinds.join(', ')}; '${kind}' is not supported yet`,
+          : `hmap: shared maps take ${role} kinds ${sharedKinds.join(', ')}, got '${kind}'`,
       );
     }
   }
@@ -689,6 +718,7 @@ export function createShared(o: SharedOptions): SharedHashMap<unknown, unknown> 
   const t = SharedTable.create({
     kw: keyWords[o.key],
     vk: valueReps[o.value],
+    kk: keyCodes[o.key],
     hint: o.capacity,
     seed: o.seed,
     loadFactor: o.loadFactor,
@@ -706,6 +736,6 @@ export function attachShared(handle: unknown): SharedHashMap<unknown, unknown> {
     throw new TypeError(`hmap: HashMap.attach needs a handle made by share() of a shared HashMap, got ${describe(handle)}`);
   }
   const t = SharedTable.attach(h.table);
-  if (t.kw !== keyWords[h.key] || t.vk !== valueReps[h.value]) throw new TypeError('hmap: HashMap.attach: the handle\'s kinds do not match its table');
+  if (t.kw !== keyWords[h.key] || t.vk !== valueReps[h.value] || t.kk !== keyCodes[h.key]) throw new TypeError('hmap: HashMap.attach: the handle\'s kinds do not match its table');
   return new classes[h.key](t, h.key, h.value) as SharedHashMap<unknown, unknown>;
 }

@@ -55,7 +55,7 @@
 // anything. A writer found dead (registry) is repaired as above.
 
 import { arch } from 'node:process';
-import { hash1, hash2 } from '../hash.js';
+import { hash1, hash2, hashUnits } from '../hash.js';
 import { Bucket, Slot, tophash } from '../table/layout.js';
 import { Mutex } from '../sync/mutex.js';
 import { ThreadRegistry } from '../sync/registry.js';
@@ -146,7 +146,23 @@ const dChunkShift = 3;
 const dNovf = 4;
 const dMaxChunks = 5;
 const dGen = 6;
+const dStrings = 7; // 1: the table has a string arena (after the overflow chunk refs)
 const dRefs = 8;
+
+// String arena (string kinds), per table generation, after the overflow chunk refs (aBase): the chunk count,
+// then per stripe aStripeWords words (current chunk + 1, next free unit, its capacity, dead units, units
+// handed out), then (ref, units) per chunk. A string's (ref, len): ref = chunk << unitBits | first unit.
+const aStripes = 8;
+const aStripeWords = 8;
+const aRefs = aStripes + S * aStripeWords;
+const maxAChunks = 2048;
+const aWords = aRefs + 2 * maxAChunks;
+const unitBits = 21;
+/** The longest string a shared map holds, in UTF-16 code units (a chunk's largest position). */
+export const maxStringUnits = 1 << unitBits;
+const firstChunkUnits = 1024;
+/** Dead units of a stripe's arena that start a compacting same-size growth (with dead > live). */
+const minDeadUnits = 4096;
 
 /** What share() hands to another thread. */
 export interface SharedTableHandle {
@@ -159,8 +175,10 @@ export interface SharedTableHandle {
 export interface SharedTableConfig {
   /** Words per key: 1 or 2. */
   kw: number;
-  /** Value representation (ValueRep): 0 int32, 1 uint32, 2 float64, 3 bigint64. */
+  /** Value representation (ValueRep): 0 int32, 1 uint32, 2 float64, 3 bigint64, 4 string. */
   vk: number;
+  /** Key kind code: 0 int32, 1 uint32, 2 float64, 3 bigint64, 4 string. */
+  kk: number;
   hint: number;
   seed: number;
   loadFactor: number;
@@ -208,6 +226,10 @@ export class TableView {
   readonly chunkBytes: number;
   /** Main segments, then overflow chunks (undefined until this thread first needs them). */
   readonly segs: (SharedSegment | undefined)[];
+  /** Index in d of the string arena (0: none). */
+  readonly aBase: number;
+  /** Arena chunks as this thread has loaded them. */
+  readonly achunks: (Uint16Array | undefined)[] = [];
 
   constructor(heap: SharedHeap, ref: number, bw: number) {
     const d0 = heap.int32(ref, 64);
@@ -219,7 +241,9 @@ export class TableView {
     }
     this.ref = ref;
     this.gen = d0[dGen]!;
-    this.d = heap.int32(ref, descriptorBytes(nMain, maxChunks));
+    const strings = d0[dStrings] === 1;
+    this.d = heap.int32(ref, descriptorBytes(nMain, maxChunks, strings));
+    this.aBase = strings ? dRefs + nMain + maxChunks : 0;
     this.B = B;
     this.nb = 1 << B;
     this.mask = this.nb - 1;
@@ -243,8 +267,8 @@ export class TableView {
 /** A view was built from a descriptor that is no longer a table (freed and reused while being read). */
 class TableGone extends Error {}
 
-function descriptorBytes(nMain: number, maxChunks: number): number {
-  return (dRefs + nMain + maxChunks) * 4;
+function descriptorBytes(nMain: number, maxChunks: number, strings: boolean): number {
+  return (dRefs + nMain + maxChunks + (strings ? aWords : 0)) * 4;
 }
 
 function isLive(top: number): boolean {
@@ -253,6 +277,8 @@ function isLive(top: number): boolean {
 
 /** x86: the hardware keeps loads in order (TSO), so the seqlock's first loads need no acquire (read()). */
 const tso = arch === 'x64' || arch === 'ia32';
+
+const emptyUnits = new Uint16Array(0);
 
 const yieldWord = new Int32Array(new SharedArrayBuffer(4));
 /** Gives the core away for a moment while waiting for another thread. */
@@ -274,6 +300,11 @@ export class SharedTable {
   readonly bw: number;
   readonly voff: number;
   readonly linkOff: number;
+  /** Key kind code: 0 int32, 1 uint32, 2 float64, 3 bigint64, 4 string. */
+  readonly kk: number;
+  readonly strKeys: boolean;
+  readonly strValues: boolean;
+  readonly strings: boolean;
   readonly locked: boolean;
   readonly loadFactor: number;
   readonly seed: number;
@@ -295,6 +326,11 @@ export class SharedTable {
   /** Value words read by the last successful read(). */
   v0 = 0;
   v1 = 0;
+  /** String kinds: the key of the operation (set by the map before any call), the string value to store, and
+   * the string value the last probe hit read (decoded before the read was validated). */
+  ks = '';
+  vs = '';
+  vstr: string | undefined = undefined;
   /** This thread's counter slot (Mc offsets from mb) when the map counts, else null: set by refresh(). */
   mt: Float64Array | null = null;
   /** Float64 index of this thread's counter slot. */
@@ -307,7 +343,11 @@ export class SharedTable {
     this.registry = registry;
     const lay = c[hLayout]!;
     this.kw = lay & 15;
-    this.vk = lay >>> 4;
+    this.vk = (lay >>> 4) & 15;
+    this.kk = (lay >>> 8) & 15;
+    this.strKeys = this.kk === 4;
+    this.strValues = this.vk === 4;
+    this.strings = this.strKeys || this.strValues;
     this.vw = this.vk <= 1 ? 1 : 2;
     this.bw = 2 + Bucket.cnt * this.kw + Bucket.cnt * this.vw;
     this.voff = 2 + Bucket.cnt * this.kw;
@@ -331,7 +371,7 @@ export class SharedTable {
     const heap = SharedHeap.create(cfg.maxBytes, cfg.regionBytes);
     const c = new Int32Array(new SharedArrayBuffer(ctlWords * 4));
     c[hMagic] = magic;
-    c[hLayout] = cfg.kw | (cfg.vk << 4);
+    c[hLayout] = cfg.kw | (cfg.vk << 4) | (cfg.kk << 8);
     c[hMode] = cfg.concurrency === 'locked' ? 0 : 1;
     c[hLoadFactor] = Math.round(cfg.loadFactor * 1024);
     c[hSeed] = cfg.seed | 0;
@@ -379,15 +419,17 @@ export class SharedTable {
     const chunkShift = Math.max(0, Math.min(B - stripeBits, maxChunkShift));
     const maxChunks = Math.min(1 << 24, ((8 * nb) >>> chunkShift) + 64);
     const segBytes = (1 << mainShift) * this.bw * 4;
-    const dref = this.heap.alloc(descriptorBytes(nMain, maxChunks));
-    const d = this.heap.int32(dref, descriptorBytes(nMain, maxChunks));
+    const dbytes = descriptorBytes(nMain, maxChunks, this.strings);
+    const dref = this.heap.alloc(dbytes);
+    const d = this.heap.int32(dref, dbytes);
     try {
       for (let i = 0; i < nMain; i++) d[dRefs + i] = this.heap.alloc(segBytes);
     } catch (e) {
       for (let i = 0; i < nMain; i++) if (d[dRefs + i] !== 0) this.heap.free(d[dRefs + i]! >>> 0, segBytes);
-      this.heap.free(dref, descriptorBytes(nMain, maxChunks));
+      this.heap.free(dref, dbytes);
       throw e;
     }
+    d[dStrings] = this.strings ? 1 : 0;
     d[dB] = B;
     d[dMain] = nMain;
     d[dMainShift] = mainShift;
@@ -403,8 +445,15 @@ export class SharedTable {
       const r = t.d[dRefs + t.nMain + i]!;
       if (r !== 0) this.heap.free(r >>> 0, t.chunkBytes);
     }
+    if (t.aBase !== 0) {
+      const n = t.d[t.aBase]!;
+      for (let i = 0; i < n; i++) {
+        const e = t.aBase + aRefs + 2 * i;
+        this.heap.free(t.d[e]! >>> 0, t.d[e + 1]! * 2);
+      }
+    }
     t.d[dB] = 0; // a racing view builder sees it gone
-    this.heap.free(t.ref, descriptorBytes(t.nMain, t.maxChunks));
+    this.heap.free(t.ref, descriptorBytes(t.nMain, t.maxChunks, t.aBase !== 0));
   }
 
   /** The segment of bucket id gid in t, or undefined if the id is out of range or its chunk unknown. */
@@ -494,8 +543,143 @@ export class SharedTable {
     return top > Slot.emptyOne && top <= Slot.evacuatedEmpty;
   }
 
-  hashOf(i32: Int32Array, k: number): number {
+  /** Hash of the key stored at word k (of a segment of t). */
+  hashOf(t: TableView, i32: Int32Array, k: number): number {
+    if (this.strKeys) {
+      const ref = i32[k]! >>> 0;
+      const len = i32[k + 1]!;
+      if (len === 0) return hashUnits(emptyUnits, 0, 0, this.seed);
+      const ch = this.achunk(t, ref >>> unitBits);
+      return ch === undefined ? 0 : hashUnits(ch, ref & (maxStringUnits - 1), len, this.seed);
+    }
     return this.kw === 1 ? hash1(i32[k]!, this.seed) : hash2(i32[k]!, i32[k + 1]!, this.seed);
+  }
+
+  // ---- string arena (string kinds) ----
+
+  /** Arena chunk idx of t as a Uint16Array, or undefined if it does not exist (a racing read). */
+  achunk(t: TableView, idx: number): Uint16Array | undefined {
+    const c = t.achunks[idx];
+    if (c !== undefined) return c;
+    if (t.aBase === 0 || !(idx >= 0 && idx < maxAChunks) || idx >= Atomics.load(t.d, t.aBase)) return undefined;
+    const e = t.aBase + aRefs + 2 * idx;
+    const ref = Atomics.load(t.d, e) >>> 0;
+    const units = Atomics.load(t.d, e + 1);
+    let u: Uint16Array;
+    try {
+      u = new Uint16Array(this.heap.regions[refRegion(ref)]!, refOffset(ref), units);
+    } catch {
+      return undefined;
+    }
+    t.achunks[idx] = u;
+    return u;
+  }
+
+  /** The string at (ref, len) of t, or undefined if that is not inside its arena (a racing read). */
+  decode(t: TableView, ref: number, len: number): string | undefined {
+    if (len === 0) return '';
+    if (!(len > 0 && len <= maxStringUnits)) return undefined;
+    const ch = this.achunk(t, ref >>> unitBits);
+    const pos = ref & (maxStringUnits - 1);
+    if (ch === undefined || pos + len > ch.length) return undefined;
+    if (len <= 64) {
+      let str = '';
+      for (let i = 0; i < len; i++) str += String.fromCharCode(ch[pos + i]!);
+      return str;
+    }
+    let str = '';
+    for (let at = 0; at < len; at += 4096) {
+      str += String.fromCharCode.apply(null, ch.subarray(pos + at, pos + Math.min(len, at + 4096)) as unknown as number[]);
+    }
+    return str;
+  }
+
+  /**
+   * Takes `len` units in stripe s's part of t's arena (the caller holds the stripe) and returns their ref; a new
+   * chunk (header lock) when the current one is full. May throw a RangeError (maxBytes, or an arena full).
+   */
+  private allocUnits(t: TableView, s: number, len: number): number {
+    if (len === 0) return 0;
+    if (len > maxStringUnits) throw new RangeError(`hmap: shared maps hold strings of up to ${maxStringUnits} code units, got ${len}`);
+    const d = t.d;
+    const st = t.aBase + aStripes + s * aStripeWords;
+    let cur = d[st]!;
+    let pos = d[st + 1]!;
+    const cap = d[st + 2]!;
+    if (cur === 0 || pos + len > cap) {
+      const units = Math.max(len, Math.min(maxStringUnits, cur === 0 ? firstChunkUnits : cap * 2));
+      cur = this.allocArenaChunk(t, units) + 1;
+      pos = 0;
+      d[st] = cur;
+      d[st + 2] = units;
+    }
+    d[st + 1] = pos + len;
+    d[st + 4]! += len;
+    return ((cur - 1) << unitBits) | pos;
+  }
+
+  private allocArenaChunk(t: TableView, units: number): number {
+    this.lockHeader();
+    try {
+      const idx = t.d[t.aBase]!;
+      if (idx >= maxAChunks) throw new RangeError(`hmap: shared map: a table's string arena is full (${maxAChunks} chunks)`);
+      const ref = this.heap.alloc(units * 2); // may throw RangeError (maxBytes)
+      const e = t.aBase + aRefs + 2 * idx;
+      Atomics.store(t.d, e, ref);
+      Atomics.store(t.d, e + 1, units);
+      Atomics.store(t.d, t.aBase, idx + 1);
+      return idx;
+    } finally {
+      this.hdrLock.unlock();
+    }
+  }
+
+  /** Stores str in stripe s's arena of t: returns its ref (its len is str.length). */
+  private putString(t: TableView, s: number, str: string): number {
+    const len = str.length;
+    const ref = this.allocUnits(t, s, len);
+    if (len > 0) {
+      const ch = this.achunk(t, ref >>> unitBits)!;
+      const pos = ref & (maxStringUnits - 1);
+      for (let i = 0; i < len; i++) ch[pos + i] = str.charCodeAt(i);
+    }
+    return ref;
+  }
+
+  /** Copies the string (ref, len) of table `from` into stripe s's arena of table `to`; returns the new ref. */
+  private copyString(from: TableView, ref: number, len: number, to: TableView, s: number): number {
+    if (len === 0) return 0;
+    const nref = this.allocUnits(to, s, len);
+    const src = this.achunk(from, ref >>> unitBits)!;
+    const dst = this.achunk(to, nref >>> unitBits)!;
+    const sp = ref & (maxStringUnits - 1);
+    dst.set(src.subarray(sp, sp + len), nref & (maxStringUnits - 1));
+    return nref;
+  }
+
+  /** Units of stripe s's strings in t that died (a delete, an overwrite): a compaction may follow. */
+  private addDead(t: TableView, s: number, units: number): void {
+    if (units === 0) return;
+    const st = t.aBase + aStripes + s * aStripeWords;
+    t.d[st + 3]! += units;
+  }
+
+  /**
+   * Departure from Go, as in the private map (strings.ts compactIfDirty): when a stripe's dead units exceed its
+   * live ones and minDeadUnits, a same-size growth copies only live strings into the next table's arena.
+   */
+  private maybeCompact(s: number): void {
+    const t = this.cur;
+    if (this.old !== null || t.aBase === 0) return;
+    const st = t.aBase + aStripes + s * aStripeWords;
+    const dead = t.d[st + 3]!;
+    if (dead > minDeadUnits && dead * 2 > t.d[st + 4]!) {
+      try {
+        this.hashGrow(true);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e; // no memory for the copy: the dead units wait
+      }
+    }
   }
 
   // ---- lookups ----
@@ -529,6 +713,7 @@ export class SharedTable {
           this.hitWord = v;
           this.v0 = i32[v]!;
           this.v1 = this.vw === 2 ? i32[v + 1]! : 0;
+          if (this.strValues) this.vstr = this.decode(t, this.v0 >>> 0, this.v1);
           return true;
         }
       }
@@ -539,6 +724,59 @@ export class SharedTable {
       lb = (gid - t.nb) & t.chunkMask;
     }
     return false;
+  }
+
+  /** probe() for a string key: tophash, then length, then the units. */
+  private probeStr(t: TableView, hash: number, key: string): boolean {
+    const b = hash & t.mask;
+    const top = tophash(hash);
+    const bw = this.bw;
+    const len = key.length;
+    let seg = t.segs[b >>> t.mainShift];
+    let lb = b & t.mainMask;
+    for (let n = 0; n < 1 << 20 && seg !== undefined; n++) {
+      const u8 = seg.u8;
+      const i32 = seg.i32;
+      const wb = lb * bw;
+      const tb = wb << 2;
+      for (let i = 0; i < Bucket.cnt; i++) {
+        const th = u8[tb + i];
+        if (th !== top) {
+          if (th === Slot.emptyRest) return false;
+          continue;
+        }
+        const k = wb + 2 + 2 * i;
+        if (i32[k + 1] !== len) continue;
+        if (len > 0) {
+          const ref = i32[k]! >>> 0;
+          const ch = this.achunk(t, ref >>> unitBits);
+          if (ch === undefined) continue;
+          const pos = ref & (maxStringUnits - 1);
+          if (pos + len > ch.length) continue;
+          let j = 0;
+          while (j < len && ch[pos + j] === key.charCodeAt(j)) j++;
+          if (j < len) continue;
+        }
+        const v = wb + this.voff + i * this.vw;
+        this.hitSeg = seg;
+        this.hitWord = v;
+        this.v0 = i32[v]!;
+        this.v1 = this.vw === 2 ? i32[v + 1]! : 0;
+        if (this.strValues) this.vstr = this.decode(t, this.v0 >>> 0, this.v1);
+        return true;
+      }
+      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return false;
+      const gid = i32[wb + this.linkOff]!;
+      if (!(gid >= t.nb)) return false;
+      seg = this.seg(t, gid);
+      lb = (gid - t.nb) & t.chunkMask;
+    }
+    return false;
+  }
+
+  /** Finds the key (words, or this.ks for string keys) in t. */
+  private find(t: TableView, hash: number, w0: number, w1: number): boolean {
+    return this.strKeys ? this.probeStr(t, hash, this.ks) : this.probe(t, hash, w0, w1);
   }
 
   /** The table holding hash's chain in this thread's header view. */
@@ -552,7 +790,7 @@ export class SharedTable {
     const c = this.c;
     if (!this.locked) {
       if (Atomics.load(c, hEpoch) !== this.epoch) this.refresh();
-      return this.probe(this.home(hash), hash, w0, w1);
+      return this.find(this.home(hash), hash, w0, w1);
     }
     // The common case, inline: no writer in the stripe, this thread's view current, nothing moved meanwhile.
     // One atomic load: on x86 (TSO: loads are not reordered with older loads) the first two are plain (each
@@ -564,7 +802,7 @@ export class SharedTable {
     const v0 = tso ? c[vi]! : Atomics.load(c, vi);
     if ((v0 & 1) === 0 && (tso ? c[hEpoch] : Atomics.load(c, hEpoch)) === this.epoch) {
       const old = this.old;
-      const found = this.probe(old === null ? this.cur : this.home(hash), hash, w0, w1);
+      const found = this.find(old === null ? this.cur : this.home(hash), hash, w0, w1);
       if (Atomics.load(c, vi) === v0) return found;
     }
     return this.readSlow(hash, w0, w1);
@@ -584,7 +822,7 @@ export class SharedTable {
         }
         let found = false;
         try {
-          found = this.probe(this.home(hash), hash, w0, w1);
+          found = this.find(this.home(hash), hash, w0, w1);
         } catch (err) {
           if (!(err instanceof TableGone || err instanceof RangeError || err instanceof TypeError)) throw err;
         }
@@ -597,7 +835,7 @@ export class SharedTable {
     const s = hash & smask;
     this.lockStripe(s);
     try {
-      return this.probe(this.homeLocked(hash), hash, w0, w1);
+      return this.find(this.homeLocked(hash), hash, w0, w1);
     } finally {
       this.locks[s]!.unlock();
     }
@@ -687,7 +925,7 @@ export class SharedTable {
    */
   findForWrite(hash: number, w0: number, w1: number): boolean {
     const t = this.writeTable(hash);
-    return this.probe(t, hash, w0, w1);
+    return this.find(t, hash, w0, w1);
   }
 
   /** Table the last findForWrite/insert worked in (the new one, or an old chain evacuation could not move). */
@@ -711,6 +949,13 @@ export class SharedTable {
   storeHit(s: number, v0: number, v1: number): void {
     const seg = this.hitSeg;
     const w = this.hitWord;
+    let deadUnits = 0;
+    if (this.strValues) {
+      // The new string goes into the hit's table (may throw RangeError before anything changed).
+      deadUnits = seg.i32[w + 1]!;
+      v0 = this.putString(this.wt, s, this.vs);
+      v1 = this.vs.length;
+    }
     if (this.vw === 1) {
       seg.i32[w] = v0;
       return;
@@ -723,6 +968,10 @@ export class SharedTable {
     seg.i32[w] = v0;
     seg.i32[w + 1] = v1;
     this.logCommit(base);
+    if (this.strValues) {
+      this.addDead(this.wt, s, deadUnits);
+      this.maybeCompact(s);
+    }
   }
 
   /**
@@ -744,6 +993,15 @@ export class SharedTable {
         }
       }
       const t = this.writeTable(hash);
+      // String units first: running out of memory here changes nothing.
+      if (this.strKeys) {
+        w0 = this.putString(t, s, this.ks);
+        w1 = this.ks.length;
+      }
+      if (this.strValues) {
+        v0 = this.putString(t, s, this.vs);
+        v1 = this.vs.length;
+      }
       const bw = this.bw;
       const kw = this.kw;
       const b = hash & t.mask;
@@ -798,6 +1056,11 @@ export class SharedTable {
     seg.u8[((lb * this.bw) << 2) + i] = Slot.emptyOne;
     this.markEmptyRest(t, hash & t.mask, seg, lb, i);
     this.c[stripesAt + s * sWords + sCount]!--;
+    if (this.strings) {
+      const wb = lb * this.bw;
+      this.addDead(t, s, (this.strKeys ? seg.i32[wb + 3 + 2 * i]! : 0) + (this.strValues ? seg.i32[this.hitWord + 1]! : 0));
+      this.maybeCompact(s);
+    }
   }
 
   /** Go's delete tail: a run of emptyOne slots that ends the chain becomes emptyRest (walking back). */
@@ -869,15 +1132,15 @@ export class SharedTable {
   }
 
   /** Starts a growth if none runs and one is still needed (header lock). Returns whether one started. */
-  private hashGrow(): boolean {
+  private hashGrow(compact = false): boolean {
     this.lockHeader();
     try {
       this.refresh();
       if (this.old !== null) return false;
       const B = this.B;
       const max = this.maxCount(B);
-      const double = this.count() + 1 > max;
-      if (!double && !this.tooManyOverflow(this.cur)) return false;
+      const double = !compact && this.count() + 1 > max;
+      if (!double && !compact && !this.tooManyOverflow(this.cur)) return false;
       const nB = B + (double ? 1 : 0);
       if (nB > maxB) throw new RangeError(`hmap: the table would need 2^${nB} buckets; the largest is 2^${maxB}`);
       const ref = this.allocTable(nB); // may throw RangeError (maxBytes): nothing changed yet
@@ -999,57 +1262,76 @@ export class SharedTable {
     let yseg = same ? xseg : nt.segs[yb >>> nt.mainShift]!;
     let ylb = same ? 0 : yb & nt.mainMask;
     let yi = 0;
-    let seg = old.segs[ob >>> old.mainShift]!;
-    let lb = ob & old.mainMask;
-    for (;;) {
-      const u8 = seg.u8;
-      const i32 = seg.i32;
-      const wb = lb * bw;
-      const tb = wb << 2;
-      for (let i = 0; i < Bucket.cnt; i++) {
-        const top = u8[tb + i]!;
-        if (!isLive(top)) continue;
-        const k = wb + 2 + i * kw;
-        const useY = ybits[j++] === 1;
-        let dseg: SharedSegment;
-        let dlb: number;
-        let di: number;
-        if (useY) {
-          if (yi === Bucket.cnt) {
-            const o = this.newOverflow(nt, s, yseg, ylb, pre[next++]!);
-            yseg = this.seg(nt, o)!;
-            ylb = this.local(nt, o);
-            yi = 1;
+    const strings = this.strings;
+    const strKeys = this.strKeys;
+    const strValues = this.strValues;
+    try {
+      let seg = old.segs[ob >>> old.mainShift]!;
+      let lb = ob & old.mainMask;
+      for (;;) {
+        const u8 = seg.u8;
+        const i32 = seg.i32;
+        const wb = lb * bw;
+        const tb = wb << 2;
+        for (let i = 0; i < Bucket.cnt; i++) {
+          const top = u8[tb + i]!;
+          if (!isLive(top)) continue;
+          const k = wb + 2 + i * kw;
+          const useY = ybits[j++] === 1;
+          let dseg: SharedSegment;
+          let dlb: number;
+          let di: number;
+          if (useY) {
+            if (yi === Bucket.cnt) {
+              const o = this.newOverflow(nt, s, yseg, ylb, pre[next++]!);
+              yseg = this.seg(nt, o)!;
+              ylb = this.local(nt, o);
+              yi = 1;
+            }
+            dseg = yseg;
+            dlb = ylb;
+            di = yi++;
+          } else {
+            if (xi === Bucket.cnt) {
+              const o = this.newOverflow(nt, s, xseg, xlb, pre[next++]!);
+              xseg = this.seg(nt, o)!;
+              xlb = this.local(nt, o);
+              xi = 1;
+            }
+            dseg = xseg;
+            dlb = xlb;
+            di = xi++;
           }
-          dseg = yseg;
-          dlb = ylb;
-          di = yi++;
-        } else {
-          if (xi === Bucket.cnt) {
-            const o = this.newOverflow(nt, s, xseg, xlb, pre[next++]!);
-            xseg = this.seg(nt, o)!;
-            xlb = this.local(nt, o);
-            xi = 1;
+          const d32 = dseg.i32;
+          const dwb = dlb * bw;
+          const dk = dwb + 2 + di * kw;
+          const sv = wb + voff + i * vw;
+          const dv = dwb + voff + di * vw;
+          if (strings) {
+            // Strings move into the new table's arena (only live ones: evacuation compacts).
+            d32[dk] = strKeys ? this.copyString(old, i32[k]! >>> 0, i32[k + 1]!, nt, s) : i32[k]!;
+            d32[dv] = strValues ? this.copyString(old, i32[sv]! >>> 0, i32[sv + 1]!, nt, s) : i32[sv]!;
+          } else {
+            d32[dk] = i32[k]!;
+            d32[dv] = i32[sv]!;
           }
-          dseg = xseg;
-          dlb = xlb;
-          di = xi++;
+          if (kw === 2) d32[dk + 1] = i32[k + 1]!;
+          if (vw === 2) d32[dv + 1] = i32[sv + 1]!;
+          dseg.u8[(dwb << 2) + di] = top;
         }
-        const d32 = dseg.i32;
-        const dwb = dlb * bw;
-        const dk = dwb + 2 + di * kw;
-        d32[dk] = i32[k]!;
-        if (kw === 2) d32[dk + 1] = i32[k + 1]!;
-        const sv = wb + voff + i * vw;
-        const dv = dwb + voff + di * vw;
-        d32[dv] = i32[sv]!;
-        if (vw === 2) d32[dv + 1] = i32[sv + 1]!;
-        dseg.u8[(dwb << 2) + di] = top;
+        if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+        const gid = i32[wb + this.linkOff]!;
+        seg = this.seg(old, gid)!;
+        lb = this.local(old, gid);
       }
-      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
-      const gid = i32[wb + this.linkOff]!;
-      seg = this.seg(old, gid)!;
-      lb = this.local(old, gid);
+    } catch (e) {
+      // Only string units can run out here (the buckets were taken above): undo the copies, keep the chain.
+      if (!(e instanceof RangeError)) throw e;
+      this.emptyChain(nt, ob);
+      if (!same) this.emptyChain(nt, ob + newbit);
+      Atomics.store(c, base + sEvacuating, 0);
+      Atomics.store(c, base + sPhase, 0);
+      return false;
     }
     Atomics.store(c, base + sPhase, 2);
     this.markEvacuated(old, ob, true);
@@ -1090,7 +1372,7 @@ export class SharedTable {
       }
       for (let i = 0; i < Bucket.cnt; i++) {
         if (!isLive(u8[tb + i]!)) continue;
-        const y = !same && (this.hashOf(i32, wb + 2 + i * kw) & newbit) !== 0 ? 1 : 0;
+        const y = !same && (this.hashOf(old, i32, wb + 2 + i * kw) & newbit) !== 0 ? 1 : 0;
         this.ybits[n++] = y;
         ny += y;
       }
@@ -1128,7 +1410,7 @@ export class SharedTable {
         if (top === Slot.overflowLink || (top >= Slot.evacuatedX && top <= Slot.evacuatedEmpty)) continue;
         let state: number = Slot.evacuatedEmpty;
         if (isLive(top)) {
-          const y = useBits ? ybits[j++] === 1 : !same && (this.hashOf(i32, wb + 2 + i * this.kw) & newbit) !== 0;
+          const y = useBits ? ybits[j++] === 1 : !same && (this.hashOf(old, i32, wb + 2 + i * this.kw) & newbit) !== 0;
           state = y ? Slot.evacuatedY : Slot.evacuatedX;
         }
         if (first && i === 0) slot0 = state;
@@ -1330,6 +1612,20 @@ export class SharedTable {
     }
     this.c[base + sCount] = n;
     this.c[base + sEvac] = ev;
+    const t = this.cur;
+    if (t.aBase !== 0) {
+      // Units handed out since the table was made are unknown after a crash: start again from the live ones.
+      let units = 0;
+      for (let b = s; b < t.nb; b += S) {
+        this.walk(t, b, (seg, wb, i) => {
+          if (this.strKeys) units += seg.i32[wb + 3 + 2 * i]!;
+          if (this.strValues) units += seg.i32[wb + this.voff + 2 * i + 1]!;
+        });
+      }
+      const st = t.aBase + aStripes + s * aStripeWords;
+      t.d[st + 3] = 0;
+      t.d[st + 4] = units;
+    }
   }
 
   private countIn(t: TableView, s: number, skipEvacuated: boolean): number {
@@ -1462,7 +1758,7 @@ export class SharedTable {
    * (k0, k1, v0, v1) quadruples, under the group's stripe. Returns false if the map was cleared since the
    * iteration started (B below B0).
    */
-  group(g: number, B0: number, out: number[]): boolean {
+  group(g: number, B0: number, out: unknown[]): boolean {
     out.length = 0;
     const s = g & smask;
     if (this.locked) this.lockStripe(s);
@@ -1476,9 +1772,16 @@ export class SharedTable {
         for (let b = g & t.mask; b < t.nb; b += step) {
           this.walk(t, b, (seg, wb, i) => {
             const k = wb + 2 + i * this.kw;
-            if (filter && (this.hashOf(seg.i32, k) & mask0) !== g) return;
+            if (filter && (this.hashOf(t, seg.i32, k) & mask0) !== g) return;
             const v = wb + this.voff + i * this.vw;
-            out.push(seg.i32[k]!, this.kw === 2 ? seg.i32[k + 1]! : 0, seg.i32[v]!, this.vw === 2 ? seg.i32[v + 1]! : 0);
+            const i32 = seg.i32;
+            // Strings are decoded here, under the stripe: their arena may be freed once it is let go.
+            out.push(
+              this.strKeys ? this.decode(t, i32[k]! >>> 0, i32[k + 1]!) : i32[k]!,
+              this.kw === 2 ? i32[k + 1]! : 0,
+              this.strValues ? this.decode(t, i32[v]! >>> 0, i32[v + 1]!) : i32[v]!,
+              this.vw === 2 ? i32[v + 1]! : 0,
+            );
           });
         }
       };
@@ -1495,7 +1798,11 @@ export class SharedTable {
     const old = this.old;
     let ev = 0;
     for (let s = 0; s < S; s++) ev += Atomics.load(this.c, stripesAt + s * sWords + sEvac);
-    const tbytes = (t: TableView): number => t.nMain * t.segBytes + Math.ceil(Atomics.load(t.d, dNovf) / (1 << t.chunkShift)) * t.chunkBytes;
+    const tbytes = (t: TableView): number => {
+      let n = t.nMain * t.segBytes + Math.ceil(Atomics.load(t.d, dNovf) / (1 << t.chunkShift)) * t.chunkBytes;
+      if (t.aBase !== 0) for (let i = Atomics.load(t.d, t.aBase) - 1; i >= 0; i--) n += 2 * Atomics.load(t.d, t.aBase + aRefs + 2 * i + 1);
+      return n;
+    };
     return {
       count: this.count(),
       B: this.B,
@@ -1560,10 +1867,15 @@ export class SharedTable {
           if (!isLive(top)) continue;
           live++;
           const k = wb + 2 + i * this.kw;
-          const h = this.hashOf(seg.i32, k);
+          const h = this.hashOf(t, seg.i32, k);
           if (tophash(h) !== top) fail(`tophash ${top} of a key whose hash gives ${tophash(h)}, chain ${b}`);
           if ((h & t.mask) !== b) fail(`key in chain ${b} belongs to chain ${h & t.mask}`);
-          const key = `${seg.i32[k]},${this.kw === 2 ? seg.i32[k + 1] : 0}`;
+          if (this.strings) {
+            if (this.strKeys && this.decode(t, seg.i32[k]! >>> 0, seg.i32[k + 1]!) === undefined) fail(`string key outside the arena, chain ${b}`);
+            const v = wb + this.voff + i * this.vw;
+            if (this.strValues && this.decode(t, seg.i32[v]! >>> 0, seg.i32[v + 1]!) === undefined) fail(`string value outside the arena, chain ${b}`);
+          }
+          const key = this.strKeys ? `s:${this.decode(t, seg.i32[k]! >>> 0, seg.i32[k + 1]!)}` : `${seg.i32[k]},${this.kw === 2 ? seg.i32[k + 1] : 0}`;
           if (seen.has(key)) fail(`key ${key} stored twice`);
           seen.add(key);
           counts[b & smask]!++;
