@@ -194,56 +194,24 @@ export abstract class SharedHashMap<K, V> {
   }
 
   get(key: K): V | undefined {
-    if (this._t.mt !== null && this._tick()) {
-      const t0 = performance.now();
-      try {
-        return this._get(key);
-      } finally {
-        this._sample('get', t0);
-      }
-    }
-    return this._get(key);
+    return this._t.mt === null ? this._get(key) : this._timed('get', () => this._get(key));
   }
 
   has(key: K): boolean {
-    if (this._t.mt !== null && this._tick()) {
-      const t0 = performance.now();
-      try {
-        return this._has(key);
-      } finally {
-        this._sample('has', t0);
-      }
-    }
-    return this._has(key);
+    return this._t.mt === null ? this._has(key) : this._timed('has', () => this._has(key));
   }
 
   set(key: K, value: V): this {
-    if (this._t.mt !== null && this._tick()) {
-      const t0 = performance.now();
-      try {
-        return this._set(key, value);
-      } finally {
-        this._sample('set', t0);
-      }
-    }
-    return this._set(key, value);
+    return this._t.mt === null ? this._set(key, value) : this._timed('set', () => this._set(key, value));
   }
 
   delete(key: K): boolean {
-    if (this._t.mt !== null && this._tick()) {
-      const t0 = performance.now();
-      try {
-        return this._delete(key);
-      } finally {
-        this._sample('delete', t0);
-      }
-    }
-    return this._delete(key);
+    return this._t.mt === null ? this._delete(key) : this._timed('delete', () => this._delete(key));
   }
 
   /** Returns the key's value, inserting `value` first if the key is absent (atomically). */
   getOrInsert(key: K, value: V): V {
-    return this._upsert(() => this._getOrInsert(key, value));
+    return this._t.mt === null ? this._getOrInsert(key, value) : this._timed('upsert', () => this._getOrInsert(key, value));
   }
 
   /**
@@ -251,7 +219,7 @@ export abstract class SharedHashMap<K, V> {
    * another thread inserted the key meanwhile, in which case that value is returned.
    */
   getOrInsertComputed(key: K, callback: (key: K) => V): V {
-    return this._upsert(() => this._getOrInsertComputed(key, callback));
+    return this._t.mt === null ? this._getOrInsertComputed(key, callback) : this._timed('upsert', () => this._getOrInsertComputed(key, callback));
   }
 
   /**
@@ -259,7 +227,7 @@ export abstract class SharedHashMap<K, V> {
    * outside any lock; its result is stored only if the key still holds what it was given, else it runs again.
    */
   update(key: K, updater: (value: V | undefined, key: K) => V): V {
-    return this._upsert(() => this._update(key, updater));
+    return this._t.mt === null ? this._update(key, updater) : this._timed('upsert', () => this._update(key, updater));
   }
 
   /**
@@ -267,21 +235,18 @@ export abstract class SharedHashMap<K, V> {
    * returns the new value, atomically. A result outside the value kind throws a RangeError and changes nothing.
    */
   increment(key: K, delta?: V & (number | bigint)): V {
-    if (this._t.mt === null) return this._increment(key, delta);
-    return this._upsert(() => this._increment(key, delta));
+    return this._t.mt === null ? this._increment(key, delta) : this._timed('upsert', () => this._increment(key, delta));
   }
 
-  /** @internal An upsert, timed when metrics sample it. */
-  _upsert<T>(f: () => T): T {
-    if (this._t.mt !== null && this._tick()) {
-      const t0 = performance.now();
-      try {
-        return f();
-      } finally {
-        this._sample('upsert', t0);
-      }
+  /** @internal Runs f for a metered map: timed when this call is one of the sampled ones. */
+  _timed<T>(op: SampledOp, f: () => T): T {
+    if (!this._tick()) return f();
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      this._sample(op, t0);
     }
-    return f();
   }
 
   /** @internal */
