@@ -558,7 +558,7 @@ export abstract class SharedHashMap<K, V> {
     return this._sinks;
   }
 
-  /** Checks every invariant with the map held exclusively (O(n)); throws an Error naming the first broken. */
+  /** Checks every invariant with the map held exclusively (O(n)); throws an InvariantError naming the first broken. */
   verify(): void {
     this._t.verify();
   }

@@ -57,6 +57,7 @@
 import { arch } from 'node:process';
 import { hash1, hash2, hashUnits } from '../hash.js';
 import { Bucket, Slot, tophash } from '../table/layout.js';
+import { InvariantError } from '../table/verify.js';
 import { Mutex } from '../sync/mutex.js';
 import { ThreadRegistry } from '../sync/registry.js';
 import type { ThreadRegistryHandle } from '../sync/registry.js';
@@ -1820,7 +1821,7 @@ export class SharedTable {
     return { doublings: Atomics.load(this.c, hDoublings), sameSize: Atomics.load(this.c, hSameSize), evacuated: Atomics.load(this.c, hEvacTotal) };
   }
 
-  /** Checks every invariant (header comment and Go's) with the map held exclusively; throws an Error naming the first broken. */
+  /** Checks every invariant (header comment and Go's) with the map held exclusively; throws an InvariantError naming the first broken. */
   verify(): void {
     this.exclusive(() => this.verifyHeld());
     this.heap.verify();
@@ -1829,7 +1830,7 @@ export class SharedTable {
   private verifyHeld(): void {
     const c = this.c;
     const fail = (msg: string): never => {
-      throw new Error(`hmap: shared map invariant: ${msg}`);
+      throw new InvariantError(`hmap verify (shared): ${msg}`);
     };
     if (c[hEpoch]! & 1) fail('header epoch is odd outside a header change');
     if (c[hLog] !== 0) fail('header undo log left active');
