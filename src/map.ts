@@ -34,7 +34,7 @@ import { verify } from './table/verify.js';
 import { totalmem } from 'node:os';
 import { randomSeed } from './hash.js';
 import { Concurrency, SharedHashMap, SharedHashMapHandle, SharedKind, SharedOptions, attachShared, checkSharedKinds, concurrencies, createShared } from './shared/map.js';
-import { HashMapMetrics, LatencySink, MetricsOptions, MetricsState, metered, metricsStateFor, snapshotMetrics } from './metrics.js';
+import { HashMapMetrics, LatencySink, MetricsOptions, MetricsState, Op, meter, metricsStateFor, snapshotMetrics } from './metrics.js';
 
 export interface HashMapOptions<KN extends KeyKind = KeyKind, VN extends ValueKind = ValueKind> {
   /** Key kind: 'int32' | 'uint32' | 'float64' | 'bigint64' | 'string', or 'any' for every JS value (SameValueZero, as Map). */
@@ -237,8 +237,14 @@ export abstract class HashMapImpl<K, V> {
   /** @internal */ readonly _keyKind!: KeyKind;
   /** @internal */ readonly _valueKind!: ValueKind;
   /** @internal */ readonly _vk!: number;
-  /** @internal Counters, when metrics are on (then this is an instance of a metered subclass). */
+  /** @internal Counters, when metrics are on. */
   _metrics: MetricsState | null = null;
+  /**
+   * @internal 1 while metrics are on, else 0 (and 0 while meter() runs the plain code of a counted call). Every
+   * counted method starts with `if (this._meter !== 0) return meter(...)` (metrics.ts), so metered or not, every
+   * map of a kind has one class and one hidden class, and call sites stay monomorphic.
+   */
+  _meter = 0;
   /** @internal Words of the key being processed (set by _key). */ _w0 = 0;
   /** @internal */ _w1 = 0;
 
@@ -266,7 +272,7 @@ export abstract class HashMapImpl<K, V> {
         return sm;
       }
       const c = config;
-      const m = new (c.metrics === null ? subclassFor[c.keyKind] : meteredClass(c.keyKind))(c, construct) as unknown as HashMapImpl<K, V>;
+      const m = new subclassFor[c.keyKind](c, construct) as unknown as HashMapImpl<K, V>;
       if (entries !== undefined && entries !== null) m._addEntries(entries);
       return m;
     }
@@ -276,6 +282,7 @@ export abstract class HashMapImpl<K, V> {
     this._valueKind = cfg.valueKind;
     this._vk = valueKindCode(cfg.valueKind);
     this._metrics = cfg.metrics;
+    this._meter = cfg.metrics === null ? 0 : 1;
   }
 
   /** @internal Map's AddEntriesFromIterable: each item must be an object; its [0] and [1] are key and value. */
@@ -384,16 +391,19 @@ export abstract class HashMapImpl<K, V> {
   }
 
   get(key: K): V | undefined {
+    if (this._meter !== 0) return meter(this, Op.get, key, undefined) as V | undefined;
     const h = this._h;
     const seg = mapaccess(h, this._key(key), this._w0, this._w1);
     return seg === null ? undefined : this._valueAt(seg, h.hitSlot);
   }
 
   has(key: K): boolean {
+    if (this._meter !== 0) return meter(this, Op.has, key, undefined) as boolean;
     return mapaccess(this._h, this._key(key), this._w0, this._w1) !== null;
   }
 
   set(key: K, value: V): this {
+    if (this._meter !== 0) return meter(this, Op.set, key, value) as this;
     const hash = this._key(key);
     this._checkValue(value);
     const h = this._h;
@@ -403,11 +413,13 @@ export abstract class HashMapImpl<K, V> {
   }
 
   delete(key: K): boolean {
+    if (this._meter !== 0) return meter(this, Op.delete, key, undefined) as boolean;
     return mapdelete(this._h, this._key(key), this._w0, this._w1);
   }
 
   clear(): void {
     this._h.clear();
+    if (this._meter !== 0) this._metrics!.clears++;
   }
 
   /**
@@ -416,6 +428,7 @@ export abstract class HashMapImpl<K, V> {
    * value throws even when the key is present, and the map is left unchanged.
    */
   getOrInsert(key: K, value: V): V {
+    if (this._meter !== 0) return meter(this, Op.getOrInsert, key, value) as V;
     const hash = this._key(key);
     this._checkValue(value);
     const h = this._h;
@@ -433,6 +446,7 @@ export abstract class HashMapImpl<K, V> {
    * did. If the callback throws or returns a value outside the value kind, nothing is inserted.
    */
   getOrInsertComputed(key: K, callback: (key: K) => V): V {
+    if (this._meter !== 0) return meter(this, Op.getOrInsertComputed, key, callback) as V;
     const hash = this._key(key);
     if (typeof callback !== 'function') {
       throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
@@ -452,6 +466,7 @@ export abstract class HashMapImpl<K, V> {
    * left unchanged. The updater may use the map; its result is stored afterwards.
    */
   update(key: K, updater: (value: V | undefined, key: K) => V): V {
+    if (this._meter !== 0) return meter(this, Op.update, key, updater) as V;
     const hash = this._key(key);
     if (typeof updater !== 'function') {
       throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
@@ -494,6 +509,7 @@ export abstract class HashMapImpl<K, V> {
    * A present key costs one hash and one probe.
    */
   increment(key: K, delta?: V & (number | bigint)): V {
+    if (this._meter !== 0) return meter(this, Op.increment, key, delta) as V;
     const hash = this._key(key);
     const d = this._incrementDelta(delta);
     const h = this._h;
@@ -515,6 +531,7 @@ export abstract class HashMapImpl<K, V> {
    * and returns how many it deleted. The predicate may use the map (iteration rules of the README apply).
    */
   deleteIf(predicate: (value: V, key: K) => unknown): number {
+    if (this._meter !== 0) return meter(this, Op.deleteIf, predicate, undefined) as number;
     if (typeof predicate !== 'function') {
       throw new TypeError(`hmap: deleteIf predicate must be a function, got ${describe(predicate)}`);
     }
@@ -585,10 +602,8 @@ export abstract class HashMapImpl<K, V> {
   /** @internal Turns metrics on (instrument() calls it) and returns the latency sinks of the map's state. */
   _enableMetrics(options?: MetricsOptions): LatencySink[] {
     if (this._metrics === null) {
-      const state = metricsStateFor(options ?? true)!;
-      // From now on this map is an instance of its kind's metered class: the plain class is left as it was.
-      Object.setPrototypeOf(this, meteredClass(this._keyKind).prototype);
-      this._metrics = state;
+      this._metrics = metricsStateFor(options ?? true)!;
+      this._meter = 1;
     } else if (options !== undefined) {
       metricsStateFor(options);
     }
@@ -611,6 +626,7 @@ Object.defineProperty(HashMapImpl.prototype, Symbol.iterator, {
 
 class Int32KeyMap<V> extends HashMapImpl<number, V> {
   override get(key: number): V | undefined {
+    if (this._meter !== 0) return meter(this, Op.get, key, undefined) as V | undefined;
     if (!isInt32(key)) rejectKind('int32', 'key', key);
     const h = this._h;
     const w0 = key | 0;
@@ -632,6 +648,7 @@ class Int32KeyMap<V> extends HashMapImpl<number, V> {
 
 class Uint32KeyMap<V> extends HashMapImpl<number, V> {
   override get(key: number): V | undefined {
+    if (this._meter !== 0) return meter(this, Op.get, key, undefined) as V | undefined;
     if (!isUint32(key)) rejectKind('uint32', 'key', key);
     const h = this._h;
     const w0 = key | 0;
@@ -653,6 +670,7 @@ class Uint32KeyMap<V> extends HashMapImpl<number, V> {
 
 class Float64KeyMap<V> extends HashMapImpl<number, V> {
   override get(key: number): V | undefined {
+    if (this._meter !== 0) return meter(this, Op.get, key, undefined) as V | undefined;
     const h = this._h;
     return mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
   }
@@ -674,6 +692,7 @@ class Float64KeyMap<V> extends HashMapImpl<number, V> {
 
 class BigInt64KeyMap<V> extends HashMapImpl<bigint, V> {
   override get(key: bigint): V | undefined {
+    if (this._meter !== 0) return meter(this, Op.get, key, undefined) as V | undefined;
     const h = this._h;
     return mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
   }
@@ -710,16 +729,19 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
   }
 
   override get(key: string): V | undefined {
+    if (this._meter !== 0) return meter(this, Op.get, key, undefined) as V | undefined;
     const hash = this._key(key);
     return mapaccessStr(this._h, hash, key) as V | undefined;
   }
 
   override has(key: string): boolean {
+    if (this._meter !== 0) return meter(this, Op.has, key, undefined) as boolean;
     const hash = this._key(key);
     return mapaccessStrSeg(this._h, hash, key) !== null;
   }
 
   override set(key: string, value: V): this {
+    if (this._meter !== 0) return meter(this, Op.set, key, value) as this;
     const hash = this._key(key);
     this._checkValue(value);
     const h = this._h;
@@ -729,11 +751,13 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
   }
 
   override delete(key: string): boolean {
+    if (this._meter !== 0) return meter(this, Op.delete, key, undefined) as boolean;
     const hash = this._key(key);
     return mapdeleteStr(this._h, hash, key);
   }
 
   override getOrInsert(key: string, value: V): V {
+    if (this._meter !== 0) return meter(this, Op.getOrInsert, key, value) as V;
     const hash = this._key(key);
     this._checkValue(value);
     const h = this._h;
@@ -745,6 +769,7 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
   }
 
   override getOrInsertComputed(key: string, callback: (key: string) => V): V {
+    if (this._meter !== 0) return meter(this, Op.getOrInsertComputed, key, callback) as V;
     const hash = this._key(key);
     if (typeof callback !== 'function') {
       throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
@@ -759,6 +784,7 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
   }
 
   override update(key: string, updater: (value: V | undefined, key: string) => V): V {
+    if (this._meter !== 0) return meter(this, Op.update, key, updater) as V;
     const hash = this._key(key);
     if (typeof updater !== 'function') {
       throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
@@ -772,6 +798,7 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
   }
 
   override increment(key: string, delta?: V & (number | bigint)): V {
+    if (this._meter !== 0) return meter(this, Op.increment, key, delta) as V;
     const hash = this._key(key);
     const d = this._incrementDelta(delta);
     const h = this._h;
@@ -807,16 +834,19 @@ class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
   }
 
   override get(key: unknown): V | undefined {
+    if (this._meter !== 0) return meter(this, Op.get, key, undefined) as V | undefined;
     const h = this._h;
     return mapaccessAny(h, hashAny(key, h.seed), key) as V | undefined;
   }
 
   override has(key: unknown): boolean {
+    if (this._meter !== 0) return meter(this, Op.has, key, undefined) as boolean;
     const h = this._h;
     return mapaccessAnySeg(h, hashAny(key, h.seed), key) !== null;
   }
 
   override set(key: unknown, value: V): this {
+    if (this._meter !== 0) return meter(this, Op.set, key, value) as this;
     const h = this._h;
     const hash = hashAny(key, h.seed);
     this._checkValue(value);
@@ -826,11 +856,13 @@ class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
   }
 
   override delete(key: unknown): boolean {
+    if (this._meter !== 0) return meter(this, Op.delete, key, undefined) as boolean;
     const h = this._h;
     return mapdeleteAny(h, hashAny(key, h.seed), key);
   }
 
   override getOrInsert(key: unknown, value: V): V {
+    if (this._meter !== 0) return meter(this, Op.getOrInsert, key, value) as V;
     const h = this._h;
     const hash = hashAny(key, h.seed);
     this._checkValue(value);
@@ -842,6 +874,7 @@ class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
   }
 
   override getOrInsertComputed(key: unknown, callback: (key: unknown) => V): V {
+    if (this._meter !== 0) return meter(this, Op.getOrInsertComputed, key, callback) as V;
     if (typeof callback !== 'function') {
       throw new TypeError(`hmap: getOrInsertComputed callback must be a function, got ${describe(callback)}`);
     }
@@ -855,6 +888,7 @@ class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
   }
 
   override update(key: unknown, updater: (value: V | undefined, key: unknown) => V): V {
+    if (this._meter !== 0) return meter(this, Op.update, key, updater) as V;
     if (typeof updater !== 'function') {
       throw new TypeError(`hmap: update updater must be a function, got ${describe(updater)}`);
     }
@@ -867,6 +901,7 @@ class AnyKeyMap<V> extends HashMapImpl<unknown, V> {
   }
 
   override increment(key: unknown, delta?: V & (number | bigint)): V {
+    if (this._meter !== 0) return meter(this, Op.increment, key, delta) as V;
     const d = this._incrementDelta(delta);
     const h = this._h;
     const hash = hashAny(key, h.seed);
@@ -891,17 +926,6 @@ const subclassFor: Record<KeyKind, new (cfg: Config, internal: typeof construct)
   string: StringKeyMap,
   any: AnyKeyMap,
 };
-
-type KindClass = new (cfg: Config, internal: typeof construct) => HashMapImpl<unknown, unknown>;
-const meteredFor: Partial<Record<KeyKind, KindClass>> = {};
-
-/**
- * The metered subclass of a key kind's class (metrics.ts), made on first use: closures made from one function
- * literal share their feedback, so a process that meters one kind keeps its metered methods monomorphic.
- */
-function meteredClass(kind: KeyKind): KindClass {
-  return (meteredFor[kind] ??= metered(subclassFor[kind] as unknown as abstract new () => never) as unknown as KindClass);
-}
 
 /** A hash map with Go's runtime map design, entries off the JS heap. See the README for semantics. */
 export type HashMap<K, V> = HashMapImpl<K, V>;

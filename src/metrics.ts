@@ -1,9 +1,12 @@
 // Metrics of one map: counters of what its callers did, gauges of its table, and a sampled latency histogram.
 //
-// Off by default, and free when off: a map with metrics is an instance of a metered subclass of its key kind's
-// class (metered() below), whose methods count around the plain ones and time one call in `sampleEvery`; a map
-// without metrics runs the plain class, whose code does not change. `new HashMap({ ..., metrics: true })` or
-// instrument() (otel.ts) turns them on; `m.metrics()` reads them, OpenTelemetry or not.
+// Off by default, and close to free when off. Every map of a key kind has the same class and hidden class, metered
+// or not: a metered subclass (the first design) made call sites that saw both kinds of map polymorphic, and slowed
+// plain gets by a quarter once a process had one metered map. Instead every counted method of map.ts starts with
+// `if (this._meter !== 0) return meter(this, op, ...)` (`_meter` is a Smi field, 1 when metrics are on): off, one
+// field load and a compare; on, meter() below counts and times one call in `sampleEvery` (a countdown per map).
+// `new HashMap({ ..., metrics: true })` or instrument() (otel.ts) turns them on; `m.metrics()` reads them,
+// OpenTelemetry or not.
 //
 // Counting rules: a get or has that finds the key is a hit, otherwise a miss (for value kind 'any', a get that
 // returns undefined asks has() to tell a stored undefined from a miss); a set, getOrInsert, getOrInsertComputed,
@@ -125,8 +128,6 @@ export class MetricsState {
     upsert: new LatencyHistogram(),
   };
   sinks: LatencySink[] = [];
-  /** Inside an upsert or deleteIf: the set, get and delete calls the plain method makes are not counted again. */
-  inner = false;
 
   constructor(sampleEvery: number) {
     this.sampleEvery = sampleEvery;
@@ -188,17 +189,17 @@ export function snapshotMetrics(h: Hmap, s: MetricsState | null): HashMapMetrics
   };
 }
 
-/** The methods metered() wraps, as the plain classes define them. */
-interface Plain<K, V> {
+/** What meter() needs of a map (HashMapImpl in map.ts). */
+interface Meterable<K, V> {
   readonly _h: Hmap;
   readonly _vk: number;
   _metrics: MetricsState | null;
-  get size(): number;
+  /** 1 while metrics are on, 0 when off and while a counted call runs the plain code. */
+  _meter: number;
   get(key: K): V | undefined;
   has(key: K): boolean;
-  set(key: K, value: V): this;
+  set(key: K, value: V): unknown;
   delete(key: K): boolean;
-  clear(): void;
   getOrInsert(key: K, value: V): V;
   getOrInsertComputed(key: K, callback: (key: K) => V): V;
   update(key: K, updater: (value: V | undefined, key: K) => V): V;
@@ -209,155 +210,100 @@ interface Plain<K, V> {
 /** ValueRep.side (table/layout.ts): values of kind 'any', where a stored undefined looks like a miss. */
 const sideValues = 5;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Ctor<T> = abstract new (...args: any[]) => T;
+/** The counted operations: meter()'s `op`. */
+export const enum Op {
+  get,
+  has,
+  set,
+  delete,
+  getOrInsert,
+  getOrInsertComputed,
+  update,
+  increment,
+  deleteIf,
+}
+
+const sampledOp: readonly SampledOp[] = ['get', 'has', 'set', 'delete', 'upsert', 'upsert', 'upsert', 'upsert', 'upsert'];
 
 /**
- * The metered subclass of a key kind's class. Each wrapped method counts (see the header) and, once every
- * sampleEvery calls, is timed with performance.now(); the plain method does the work.
+ * A counted call: every counted method of a metered map starts with `if (this._meter !== 0) return meter(this,
+ * op, ...)`. meter() runs the plain method (the same method, with `_meter` at 0 until it returns or throws, so the
+ * map calls an upsert's callback or deleteIf's predicate makes are part of the operation and count nothing), then
+ * counts its result and, once in sampleEvery calls, its time. A call that throws counts nothing and leaves the
+ * countdown at 0 or below, so the next call is timed.
+ *
+ * One function for every operation, on purpose: its bytecode is over V8's max_inlined_bytecode_size (460 bytes),
+ * so TurboFan never inlines it into a map method inlined at the caller's call site. Per-operation functions were
+ * inlined there, with the plain method inlined again inside them, and used up the caller's inlining budget (920
+ * bytes in all): a loop that saw metered and plain maps lost hash1's inlining on the plain path too. Here the
+ * caller's code holds a call, and meter()'s own optimized code inlines the plain methods. (628 bytes of bytecode
+ * in Node 20; test/anchors.test.ts checks that it is not inlined and that the plain path is.)
  */
-export function metered<K, V, C extends Ctor<Plain<K, V>>>(Base: C): C {
-  abstract class Metered extends Base {
-    override get(key: K): V | undefined {
-      const s = this._metrics!;
-      if (s.inner) return super.get(key);
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const v = super.get(key);
-      if (v !== undefined || (this._vk === sideValues && super.has(key))) s.hits++;
-      else s.misses++;
-      if (t0 >= 0) sampled(s, 'get', t0);
-      return v;
-    }
-
-    override has(key: K): boolean {
-      const s = this._metrics!;
-      if (s.inner) return super.has(key);
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const found = super.has(key);
-      if (found) s.hits++;
-      else s.misses++;
-      if (t0 >= 0) sampled(s, 'has', t0);
-      return found;
-    }
-
-    override set(key: K, value: V): this {
-      const s = this._metrics!;
-      if (s.inner) {
-        super.set(key, value);
-        return this;
-      }
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const before = this._h.count;
-      super.set(key, value);
-      if (this._h.count !== before) s.inserts++;
-      else s.updates++;
-      if (t0 >= 0) sampled(s, 'set', t0);
-      return this;
-    }
-
-    override delete(key: K): boolean {
-      const s = this._metrics!;
-      if (s.inner) return super.delete(key);
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const found = super.delete(key);
-      if (found) s.deletes++;
-      if (t0 >= 0) sampled(s, 'delete', t0);
-      return found;
-    }
-
-    override clear(): void {
-      super.clear();
-      this._metrics!.clears++;
-    }
-
-    override getOrInsert(key: K, value: V): V {
-      const s = this._metrics!;
-      if (s.inner) return super.getOrInsert(key, value);
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const before = this._h.count;
-      let v: V;
-      s.inner = true;
-      try {
-        v = super.getOrInsert(key, value);
-      } finally {
-        s.inner = false;
-      }
-      if (this._h.count !== before) s.inserts++;
-      else s.hits++;
-      if (t0 >= 0) sampled(s, 'upsert', t0);
-      return v;
-    }
-
-    override getOrInsertComputed(key: K, callback: (key: K) => V): V {
-      const s = this._metrics!;
-      if (s.inner) return super.getOrInsertComputed(key, callback);
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const before = this._h.count;
-      let v: V;
-      s.inner = true;
-      try {
-        v = super.getOrInsertComputed(key, callback);
-      } finally {
-        s.inner = false;
-      }
-      // The callback may itself change the map; count by the key's presence before and after, as the caller sees it.
-      if (this._h.count > before) s.inserts++;
-      else s.hits++;
-      if (t0 >= 0) sampled(s, 'upsert', t0);
-      return v;
-    }
-
-    override update(key: K, updater: (value: V | undefined, key: K) => V): V {
-      const s = this._metrics!;
-      if (s.inner) return super.update(key, updater);
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const before = this._h.count;
-      let v: V;
-      s.inner = true;
-      try {
-        v = super.update(key, updater);
-      } finally {
-        s.inner = false;
-      }
-      if (this._h.count > before) s.inserts++;
-      else s.updates++;
-      if (t0 >= 0) sampled(s, 'upsert', t0);
-      return v;
-    }
-
-    override increment(key: K, delta?: V & (number | bigint)): V {
-      const s = this._metrics!;
-      if (s.inner) return super.increment(key, delta);
-      const t0 = --s.countdown <= 0 ? performance.now() : -1;
-      const before = this._h.count;
-      let v: V;
-      s.inner = true;
-      try {
-        v = super.increment(key, delta);
-      } finally {
-        s.inner = false;
-      }
-      if (this._h.count !== before) s.inserts++;
-      else s.updates++;
-      if (t0 >= 0) sampled(s, 'upsert', t0);
-      return v;
-    }
-
-    override deleteIf(predicate: (value: V, key: K) => unknown): number {
-      const s = this._metrics!;
-      if (s.inner) return super.deleteIf(predicate);
-      const before = this._h.count;
-      s.inner = true;
-      try {
-        return super.deleteIf(predicate);
-      } finally {
-        s.inner = false;
-        // A throwing predicate stops deleteIf; what it deleted before stays deleted, and counted.
-        s.deletes += before - this._h.count;
-      }
+export function meter<K, V>(m: Meterable<K, V>, op: Op, key: unknown, x: unknown): unknown {
+  const s = m._metrics!;
+  const h = m._h;
+  if (op === Op.deleteIf) {
+    // Not timed. A throwing predicate stops deleteIf; what it deleted before stays deleted, and counted.
+    const before = h.count;
+    m._meter = 0;
+    try {
+      return m.deleteIf(key as (value: V, key: K) => unknown);
+    } finally {
+      m._meter = 1;
+      s.deletes += before - h.count;
     }
   }
-  return Metered;
+  const t0 = --s.countdown <= 0 ? performance.now() : -1;
+  const before = h.count;
+  let result: unknown;
+  m._meter = 0;
+  try {
+    // Each case counts after the plain call returned: a call that throws counts nothing.
+    switch (op) {
+      case Op.get:
+        result = m.get(key as K);
+        if (result !== undefined || (m._vk === sideValues && m.has(key as K))) s.hits++;
+        else s.misses++;
+        break;
+      case Op.has:
+        if ((result = m.has(key as K))) s.hits++;
+        else s.misses++;
+        break;
+      case Op.set:
+        m.set(key as K, x as V);
+        if (h.count !== before) s.inserts++;
+        else s.updates++;
+        result = m;
+        break;
+      case Op.delete:
+        if ((result = m.delete(key as K))) s.deletes++;
+        break;
+      case Op.getOrInsert:
+        result = m.getOrInsert(key as K, x as V);
+        if (h.count !== before) s.inserts++;
+        else s.hits++;
+        break;
+      case Op.getOrInsertComputed:
+        result = m.getOrInsertComputed(key as K, x as (key: K) => V);
+        // The callback may itself change the map: count by the key's presence, as the caller sees it.
+        if (h.count > before) s.inserts++;
+        else s.hits++;
+        break;
+      case Op.update:
+        result = m.update(key as K, x as (value: V | undefined, key: K) => V);
+        if (h.count > before) s.inserts++;
+        else s.updates++;
+        break;
+      default:
+        result = m.increment(key as K, x as V & (number | bigint));
+        if (h.count !== before) s.inserts++;
+        else s.updates++;
+    }
+  } finally {
+    m._meter = 1;
+  }
+  if (t0 >= 0) sampled(s, sampledOp[op]!, t0);
+  return result;
 }
 
 function sampled(s: MetricsState, op: SampledOp, t0: number): void {

@@ -1,5 +1,5 @@
-// m.metrics(): counters against a Map oracle, gauges through a growth, sampling, options, and that maps without
-// metrics keep their plain class.
+// m.metrics(): counters against a Map oracle, gauges through a growth, sampling, options, and that maps with and
+// without metrics share their kind's class.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -28,9 +28,11 @@ describe('metrics: off by default', () => {
     assert.equal(m.buckets, 2 ** m.B);
     assert.equal(m.bytes, plain.stats().bytes);
     assert.equal(m.doublings, 4, '8 -> 16 -> ... entries: 0 -> 4 buckets bits');
-    assert.notEqual(Object.getPrototypeOf(plain), Object.getPrototypeOf(metered), 'metered maps have their own class');
+    // One class per key kind, metered or not (a metered subclass made call sites that see both polymorphic).
+    assert.equal(Object.getPrototypeOf(plain), Object.getPrototypeOf(metered), 'metered maps keep their kind\'s class');
     assert.equal(Object.getPrototypeOf(plain), Object.getPrototypeOf(new HashMap({ key: 'int32', value: 'int32' })));
     assert.ok(metered instanceof HashMap);
+    assert.deepEqual(Object.keys(plain), Object.keys(metered), 'and the same own fields in the same order');
   });
 
   it('rejects bad metrics options before building anything', () => {
@@ -70,6 +72,74 @@ describe('metrics: counters', () => {
     m.clear();
     assert.equal(m.metrics().clears, 1);
     assert.equal(m.metrics().deletes, 5, 'clear is counted as a clear, not as deletes');
+  });
+
+  const kindKeys = {
+    int32: (i: number) => i,
+    uint32: (i: number) => i,
+    float64: (i: number) => i + 0.5,
+    bigint64: (i: number) => BigInt(i),
+    string: (i: number) => `k${i}`,
+    any: (i: number) => (i % 2 === 0 ? i : `k${i}`),
+  } as const;
+  for (const [key, k] of Object.entries(kindKeys)) {
+    it(`${key} keys: the known sequence, and turning metrics on later keeps the map's class`, () => {
+      const value = key === 'bigint64' ? 'bigint64' : 'int32';
+      const v = (x: number): unknown => (value === 'bigint64' ? BigInt(x) : x);
+      for (const later of [false, true]) {
+        const m = new HashMap({ key, value, metrics: !later } as never) as AnyMap;
+        const proto = Object.getPrototypeOf(m);
+        if (later) {
+          m.set(k(100), v(1)); // not counted
+          m.get(k(100));
+          m._enableMetrics();
+          assert.equal(Object.getPrototypeOf(m), proto);
+          assert.equal(Object.getPrototypeOf(m), Object.getPrototypeOf(new HashMap({ key, value } as never)));
+        }
+        for (let i = 0; i < 10; i++) m.set(k(i), v(i)); // 10 inserts
+        m.set(k(3), v(30)); // update
+        m.get(k(3)); // hit
+        m.get(k(99)); // miss
+        m.has(k(4)); // hit
+        m.has(k(98)); // miss
+        m.delete(k(5)); // delete
+        m.delete(k(5)); // nothing
+        m.getOrInsert(k(6), v(0)); // hit
+        m.getOrInsert(k(60), v(0)); // insert
+        m.getOrInsertComputed(k(7), () => v(0)); // hit
+        m.getOrInsertComputed(k(70), () => v(0)); // insert
+        m.update(k(8), () => v(1)); // update
+        m.update(k(80), () => v(1)); // insert
+        m.increment(k(9)); // update
+        m.increment(k(90)); // insert
+        assert.equal(m.deleteIf((_x: unknown, kk: unknown) => kk === k(60) || kk === k(70)), 2); // 2 deletes
+        m.clear();
+        assert.deepEqual(counters(m.metrics()), { hits: 4, misses: 2, inserts: 14, updates: 3, deletes: 3, clears: 1 }, `later: ${later}`);
+      }
+    });
+  }
+
+  it("map calls inside an upsert's callback or deleteIf's predicate are part of that call", () => {
+    const m = new HashMap({ key: 'int32', value: 'int32', metrics: { sampleEvery: 1 } });
+    for (let i = 0; i < 10; i++) m.set(i, i); // 10 inserts, 10 timed
+    m.update(1, (x) => {
+      m.get(2);
+      m.set(3, 33);
+      m.delete(4);
+      assert.equal(m.metrics().enabled, true, 'metrics() inside a callback');
+      return (x ?? 0) + m.increment(5);
+    }); // 1 update
+    m.getOrInsertComputed(50, () => (m.has(6) ? 1 : 0)); // 1 insert
+    assert.equal(m.deleteIf((x, k) => m.get(k) === x && k >= 8 && k < 50), 2); // 2 deletes
+    const got = m.metrics();
+    assert.deepEqual(counters(got), { hits: 0, misses: 0, inserts: 11, updates: 1, deletes: 2, clears: 0 });
+    assert.equal(got.latency.set.count, 10);
+    assert.equal(got.latency.upsert.count, 2);
+    assert.equal(got.latency.get.count + got.latency.has.count + got.latency.delete.count, 0);
+    m.get(1); // counted again once the outer call is over
+    assert.equal(m.metrics().hits, 1);
+    assert.equal(m.get(4), undefined, 'the inner delete happened');
+    assert.equal(m.get(3), 33);
   });
 
   it('calls that throw count nothing and leave sampling running', () => {
