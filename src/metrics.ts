@@ -3,8 +3,8 @@
 // Off by default, and close to free when off. Every map of a key kind has the same class and hidden class, metered
 // or not: a metered subclass (the first design) made call sites that saw both kinds of map polymorphic, and slowed
 // plain gets by a quarter once a process had one metered map. Instead every counted method of map.ts starts with
-// `if (this._meter !== 0) return meter(this, op, ...)` (`_meter` is a Smi field, 1 when metrics are on): off, one
-// field load and a compare; on, meter() below counts and times one call in `sampleEvery` (a countdown per map).
+// `if (this._meter) return meterX(this, ...)` (`_meter` is a Smi field, 1 when metrics are on): off, one field
+// load and a test; on, meterX (below) counts and times one call in `sampleEvery` (a countdown per map).
 // `new HashMap({ ..., metrics: true })` or instrument() (otel.ts) turns them on; `m.metrics()` reads them,
 // OpenTelemetry or not.
 //
@@ -189,7 +189,7 @@ export function snapshotMetrics(h: Hmap, s: MetricsState | null): HashMapMetrics
   };
 }
 
-/** What meter() needs of a map (HashMapImpl in map.ts). */
+/** What the meterX functions need of a map (HashMapImpl in map.ts). */
 interface Meterable<K, V> {
   readonly _h: Hmap;
   readonly _vk: number;
@@ -210,8 +210,8 @@ interface Meterable<K, V> {
 /** ValueRep.side (table/layout.ts): values of kind 'any', where a stored undefined looks like a miss. */
 const sideValues = 5;
 
-/** The counted operations: meter()'s `op`. */
-export const enum Op {
+/** The counted operations. */
+const enum Op {
   get,
   has,
   set,
@@ -226,85 +226,105 @@ export const enum Op {
 const sampledOp: readonly SampledOp[] = ['get', 'has', 'set', 'delete', 'upsert', 'upsert', 'upsert', 'upsert', 'upsert'];
 
 /**
- * A counted call: every counted method of a metered map starts with `if (this._meter !== 0) return meter(this,
- * op, ...)`. meter() runs the plain method (the same method, with `_meter` at 0 until it returns or throws, so the
- * map calls an upsert's callback or deleteIf's predicate makes are part of the operation and count nothing), then
+ * Counted calls: every counted method of a map starts with `if (this._meter) return meterX(this, ...args)`. The
+ * meterX function runs the plain method (the same method, with `_meter` at 0 until it returns or throws, so the map
+ * calls an upsert's callback or deleteIf's predicate makes are part of the operation and count nothing), then
  * counts its result and, once in sampleEvery calls, its time. A call that throws counts nothing and leaves the
  * countdown at 0 or below, so the next call is timed.
  *
- * One function for every operation, on purpose: its bytecode is over V8's max_inlined_bytecode_size (460 bytes),
- * so TurboFan never inlines it into a map method inlined at the caller's call site. Per-operation functions were
- * inlined there, with the plain method inlined again inside them, and used up the caller's inlining budget (920
- * bytes in all): a loop that saw metered and plain maps lost hash1's inlining on the plain path too. Here the
- * caller's code holds a call, and meter()'s own optimized code inlines the plain methods. (628 bytes of bytecode
- * in Node 20; test/anchors.test.ts checks that it is not inlined and that the plain path is.)
+ * Why this shape, measured on Node 20 (V8 11.3) with TurboFan's inlining trace. A loop's inlining budget is 920
+ * bytes of bytecode, and a candidate that already has optimized code of its own (a hot get usually does) is
+ * charged its bytecode plus everything that code inlined, times 1.2. Int32KeyMap.get (78 bytes) with the table
+ * code it inlines (680) fits by 10 bytes: a 33-byte `if (this._meter !== 0) return meter(this, op, key,
+ * undefined)` made user loops call get instead of inlining it (plain gets 7% slower, metrics off), and
+ * per-operation meter functions small enough to inline took the budget as soon as a loop saw a metered map.
+ * So (1) the counted methods' test costs few bytes: a truthiness test and a call with the method's own
+ * arguments, no extra ones (map.ts keeps its key rejections out of line to pay for it); (2) the meterX functions
+ * are closures of one function literal whose bytecode is over V8's max_inlined_bytecode_size (460): TurboFan
+ * never inlines them, the caller's code holds a call, and their own optimized code inlines the plain methods.
+ * test/anchors.test.ts checks both on the inlining trace.
  */
-export function meter<K, V>(m: Meterable<K, V>, op: Op, key: unknown, x: unknown): unknown {
-  const s = m._metrics!;
-  const h = m._h;
-  if (op === Op.deleteIf) {
-    // Not timed. A throwing predicate stops deleteIf; what it deleted before stays deleted, and counted.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Counted = (m: Meterable<any, any>, key?: unknown, x?: unknown) => unknown;
+
+function counted<K, V>(op: Op): Counted {
+  return function meter(m: Meterable<K, V>, key?: unknown, x?: unknown): unknown {
+    const s = m._metrics!;
+    const h = m._h;
+    if (op === Op.deleteIf) {
+      // Not timed. A throwing predicate stops deleteIf; what it deleted before stays deleted, and counted.
+      const before = h.count;
+      m._meter = 0;
+      try {
+        return m.deleteIf(key as (value: V, key: K) => unknown);
+      } finally {
+        m._meter = 1;
+        s.deletes += before - h.count;
+      }
+    }
+    const t0 = --s.countdown <= 0 ? performance.now() : -1;
     const before = h.count;
+    let result: unknown;
     m._meter = 0;
     try {
-      return m.deleteIf(key as (value: V, key: K) => unknown);
+      // Each case counts after the plain call returned: a call that throws counts nothing.
+      switch (op) {
+        case Op.get:
+          result = m.get(key as K);
+          if (result !== undefined || (m._vk === sideValues && m.has(key as K))) s.hits++;
+          else s.misses++;
+          break;
+        case Op.has:
+          if ((result = m.has(key as K))) s.hits++;
+          else s.misses++;
+          break;
+        case Op.set:
+          m.set(key as K, x as V);
+          if (h.count !== before) s.inserts++;
+          else s.updates++;
+          result = m;
+          break;
+        case Op.delete:
+          if ((result = m.delete(key as K))) s.deletes++;
+          break;
+        case Op.getOrInsert:
+          result = m.getOrInsert(key as K, x as V);
+          if (h.count !== before) s.inserts++;
+          else s.hits++;
+          break;
+        case Op.getOrInsertComputed:
+          result = m.getOrInsertComputed(key as K, x as (key: K) => V);
+          // The callback may itself change the map: count by the key's presence, as the caller sees it.
+          if (h.count > before) s.inserts++;
+          else s.hits++;
+          break;
+        case Op.update:
+          result = m.update(key as K, x as (value: V | undefined, key: K) => V);
+          if (h.count > before) s.inserts++;
+          else s.updates++;
+          break;
+        default:
+          result = m.increment(key as K, x as V & (number | bigint));
+          if (h.count !== before) s.inserts++;
+          else s.updates++;
+      }
     } finally {
       m._meter = 1;
-      s.deletes += before - h.count;
     }
-  }
-  const t0 = --s.countdown <= 0 ? performance.now() : -1;
-  const before = h.count;
-  let result: unknown;
-  m._meter = 0;
-  try {
-    // Each case counts after the plain call returned: a call that throws counts nothing.
-    switch (op) {
-      case Op.get:
-        result = m.get(key as K);
-        if (result !== undefined || (m._vk === sideValues && m.has(key as K))) s.hits++;
-        else s.misses++;
-        break;
-      case Op.has:
-        if ((result = m.has(key as K))) s.hits++;
-        else s.misses++;
-        break;
-      case Op.set:
-        m.set(key as K, x as V);
-        if (h.count !== before) s.inserts++;
-        else s.updates++;
-        result = m;
-        break;
-      case Op.delete:
-        if ((result = m.delete(key as K))) s.deletes++;
-        break;
-      case Op.getOrInsert:
-        result = m.getOrInsert(key as K, x as V);
-        if (h.count !== before) s.inserts++;
-        else s.hits++;
-        break;
-      case Op.getOrInsertComputed:
-        result = m.getOrInsertComputed(key as K, x as (key: K) => V);
-        // The callback may itself change the map: count by the key's presence, as the caller sees it.
-        if (h.count > before) s.inserts++;
-        else s.hits++;
-        break;
-      case Op.update:
-        result = m.update(key as K, x as (value: V | undefined, key: K) => V);
-        if (h.count > before) s.inserts++;
-        else s.updates++;
-        break;
-      default:
-        result = m.increment(key as K, x as V & (number | bigint));
-        if (h.count !== before) s.inserts++;
-        else s.updates++;
-    }
-  } finally {
-    m._meter = 1;
-  }
-  if (t0 >= 0) sampled(s, sampledOp[op]!, t0);
-  return result;
+    if (t0 >= 0) sampled(s, sampledOp[op]!, t0);
+    return result;
+  } as Counted;
 }
+
+export const meterGet = counted(Op.get);
+export const meterHas = counted(Op.has);
+export const meterSet = counted(Op.set);
+export const meterDelete = counted(Op.delete);
+export const meterGetOrInsert = counted(Op.getOrInsert);
+export const meterGetOrInsertComputed = counted(Op.getOrInsertComputed);
+export const meterUpdate = counted(Op.update);
+export const meterIncrement = counted(Op.increment);
+export const meterDeleteIf = counted(Op.deleteIf);
 
 function sampled(s: MetricsState, op: SampledOp, t0: number): void {
   s.countdown = s.sampleEvery;
