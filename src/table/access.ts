@@ -27,8 +27,16 @@ export function valueAt(t: Table, seg: Segment, wb: number, i: number): unknown 
   const vk = t.vk;
   const w = wb + t.voff + i * t.vw;
   if (vk === ValueRep.int32) return seg.i32[w];
-  if (vk === ValueRep.uint32) return seg.i32[w]! >>> 0;
   if (vk === ValueRep.float64) return seg.f64[w >>> 1];
+  if (vk === ValueRep.uint32) return seg.i32[w]! >>> 0;
+  // Out of line: the lookups inline valueAt into their callers' loops, whose inlining budget counts bytecode
+  // bytes (metrics.ts); these kinds allocate (a BigInt, a string) or read a side array anyway.
+  return valueAtOther(t, seg, wb, i, w);
+}
+
+/** valueAt for value kinds bigint64, string and any. */
+function valueAtOther(t: Table, seg: Segment, wb: number, i: number, w: number): unknown {
+  const vk = t.vk;
   if (vk === ValueRep.bigint64) return seg.b64[w >>> 1];
   if (vk === ValueRep.string) return t.arena!.read(seg.i32[w]!, seg.i32[w + 1]!);
   const side = seg.side;
