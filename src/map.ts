@@ -42,6 +42,8 @@ import {
   meterDelete,
   meterDeleteIf,
   meterGet,
+  countGet,
+  armed,
   meterGetOrInsert,
   meterGetOrInsertComputed,
   meterHas,
@@ -188,7 +190,8 @@ function validateOptions(options: unknown): Config | SharedConfig {
       throw new RangeError(`hmap: option maxBytes must be an integer of at least ${minSharedBytes}, got ${describe(o.maxBytes)}`);
     }
     if (o.growth !== undefined && o.growth !== 'incremental') throw new TypeError(`hmap: shared maps grow incrementally; option growth must be 'incremental'`);
-    if (o.metrics !== undefined && o.metrics !== false) throw new TypeError('hmap: option metrics is not available for shared maps yet');
+    // Validated as for private maps; a shared map keeps its counters in shared memory (shared/map.ts).
+    const metrics = metricsStateFor(o.metrics);
     return {
       shared: {
         key: keyKind as SharedKind,
@@ -198,6 +201,7 @@ function validateOptions(options: unknown): Config | SharedConfig {
         loadFactor,
         concurrency: concurrency as Concurrency,
         maxBytes,
+        metrics: metrics === null ? false : { sampleEvery: metrics.sampleEvery },
       },
     };
   }
@@ -298,7 +302,7 @@ export abstract class HashMapImpl<K, V> {
     this._valueKind = cfg.valueKind;
     this._vk = valueKindCode(cfg.valueKind);
     this._metrics = cfg.metrics;
-    this._meter = cfg.metrics === null ? 0 : 1;
+    this._meter = cfg.metrics === null ? 0 : armed(cfg.metrics);
   }
 
   /** @internal Map's AddEntriesFromIterable: each item must be an object; its [0] and [1] are key and value. */
@@ -619,7 +623,7 @@ export abstract class HashMapImpl<K, V> {
   _enableMetrics(options?: MetricsOptions): LatencySink[] {
     if (this._metrics === null) {
       this._metrics = metricsStateFor(options ?? true)!;
-      this._meter = 1;
+      this._meter = armed(this._metrics);
     } else if (options !== undefined) {
       metricsStateFor(options);
     }
@@ -652,11 +656,13 @@ function rejectUint32Key(key: unknown): never {
 
 class Int32KeyMap<V> extends HashMapImpl<number, V> {
   override get(key: number): V | undefined {
-    if (this._meter) return meterGet(this, key) as V | undefined;
+    if (this._meter > 1) return meterGet(this, key) as V | undefined;
     if (!isInt32(key)) rejectInt32Key(key);
     const h = this._h;
     const w0 = key | 0;
-    return mapaccess1Fast32(h, hash1(w0, h.seed), w0) as V | undefined;
+    const v = mapaccess1Fast32(h, hash1(w0, h.seed), w0) as V | undefined;
+    if (this._meter) countGet(this, v, key);
+    return v;
   }
 
   override _key(key: unknown): number {
@@ -674,11 +680,13 @@ class Int32KeyMap<V> extends HashMapImpl<number, V> {
 
 class Uint32KeyMap<V> extends HashMapImpl<number, V> {
   override get(key: number): V | undefined {
-    if (this._meter) return meterGet(this, key) as V | undefined;
+    if (this._meter > 1) return meterGet(this, key) as V | undefined;
     if (!isUint32(key)) rejectUint32Key(key);
     const h = this._h;
     const w0 = key | 0;
-    return mapaccess1Fast32(h, hash1(w0, h.seed), w0) as V | undefined;
+    const v = mapaccess1Fast32(h, hash1(w0, h.seed), w0) as V | undefined;
+    if (this._meter) countGet(this, v, key);
+    return v;
   }
 
   override _key(key: unknown): number {
@@ -696,9 +704,11 @@ class Uint32KeyMap<V> extends HashMapImpl<number, V> {
 
 class Float64KeyMap<V> extends HashMapImpl<number, V> {
   override get(key: number): V | undefined {
-    if (this._meter) return meterGet(this, key) as V | undefined;
+    if (this._meter > 1) return meterGet(this, key) as V | undefined;
     const h = this._h;
-    return mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
+    const v = mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
+    if (this._meter) countGet(this, v, key);
+    return v;
   }
 
   override _key(key: unknown): number {
@@ -718,9 +728,11 @@ class Float64KeyMap<V> extends HashMapImpl<number, V> {
 
 class BigInt64KeyMap<V> extends HashMapImpl<bigint, V> {
   override get(key: bigint): V | undefined {
-    if (this._meter) return meterGet(this, key) as V | undefined;
+    if (this._meter > 1) return meterGet(this, key) as V | undefined;
     const h = this._h;
-    return mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
+    const v = mapaccess1Fast64(h, this._key(key), this._w0, this._w1) as V | undefined;
+    if (this._meter) countGet(this, v, key);
+    return v;
   }
 
   override _key(key: unknown): number {

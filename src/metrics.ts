@@ -262,11 +262,11 @@ function counted<K, V>(op: Op): Counted {
       try {
         v = m.get(key as K);
       } finally {
-        m._meter = 1;
+        m._meter = armed(m._metrics!);
       }
       if (v !== undefined || (m._vk === sideValues && plainHas(m, key as K))) s.hits++;
       else s.misses++;
-      if (t0 >= 0) sampled(s, 'get', t0);
+      if (t0 >= 0) sampled(m, s, 'get', t0);
       return v;
     }
     const h = m._h;
@@ -277,7 +277,7 @@ function counted<K, V>(op: Op): Counted {
       try {
         return m.deleteIf(key as (value: V, key: K) => unknown);
       } finally {
-        m._meter = 1;
+        m._meter = armed(m._metrics!);
         s.deletes += before - h.count;
       }
     }
@@ -323,14 +323,41 @@ function counted<K, V>(op: Op): Counted {
           else s.updates++;
       }
     } finally {
-      m._meter = 1;
+      m._meter = armed(m._metrics!);
     }
-    if (t0 >= 0) sampled(s, sampledOp[op]!, t0);
+    if (t0 >= 0) sampled(m, s, sampledOp[op]!, t0);
     return result;
   } as Counted;
 }
 
 export const meterGet = counted(Op.get);
+
+/**
+ * What a plain get does when metrics are on and the call is not one to time (`_meter` is 1): it has looked the
+ * key up, inline, and counts the result here. Small, so TurboFan inlines it into get (and get into the caller's
+ * loop): a metered get keeps the plain get's code and its overlap of cache misses, and pays a field test and an
+ * increment (meterGet, a call, only for the one get in sampleEvery that is timed).
+ */
+export function countGet<K, V>(m: Meterable<K, V>, v: unknown, key: K): void {
+  const s = m._metrics!;
+  if (v !== undefined) s.hits++;
+  else countGetUndefined(m, s, key);
+  if (--s.countdown <= 1) m._meter = 2;
+}
+
+/** A get that returned undefined: a miss, or (value kind 'any') a stored undefined, which is a hit. */
+function countGetUndefined<K, V>(m: Meterable<K, V>, s: MetricsState, key: K): void {
+  if (m._vk === sideValues && plainHas(m, key)) s.hits++;
+  else s.misses++;
+}
+
+/**
+ * The value of `_meter` while metrics are on, between calls: 2 when the next counted call is the one to time
+ * (the countdown is at 1 or below: the call's decrement takes it to 0), else 1.
+ */
+export function armed(s: MetricsState): number {
+  return s.countdown <= 1 ? 2 : 1;
+}
 export const meterHas = counted(Op.has);
 export const meterSet = counted(Op.set);
 export const meterDelete = counted(Op.delete);
@@ -346,11 +373,12 @@ function plainHas<K, V>(m: Meterable<K, V>, key: K): boolean {
   try {
     return m.has(key);
   } finally {
-    m._meter = 1;
+    m._meter = armed(m._metrics!);
   }
 }
 
-function sampled(s: MetricsState, op: SampledOp, t0: number): void {
+function sampled<K, V>(m: Meterable<K, V>, s: MetricsState, op: SampledOp, t0: number): void {
   s.countdown = s.sampleEvery;
+  m._meter = armed(s);
   s.sample(op, Math.round((performance.now() - t0) * 1e6));
 }

@@ -188,14 +188,15 @@ describe('metrics: counters', () => {
     { maxLength: 300 },
   );
 
-  for (const key of ['int32', 'float64', 'string'] as const) {
+  for (const key of ['int32', 'uint32', 'float64', 'bigint64', 'string'] as const) {
     it(`${key} keys: counters equal what a Map oracle says happened (property)`, () => {
       fc.assert(
         fc.property(ops, fc.integer({ min: 1, max: 8 }), (seq, every) => {
           const m = new HashMap({ key, value: 'int32', capacity: 0, metrics: { sampleEvery: every } }) as AnyMap;
           const model = new Map<unknown, number>();
           const want = { hits: 0, misses: 0, inserts: 0, updates: 0, deletes: 0, clears: 0 };
-          const k = (x: number): unknown => (key === 'string' ? `k${x}` : key === 'float64' ? x / 2 : x);
+          const k = (x: number): unknown =>
+            key === 'string' ? `k${x}` : key === 'float64' ? x / 2 : key === 'uint32' ? x + 20 : key === 'bigint64' ? BigInt(x) << 40n : x;
           let timed = 0;
           for (const { op, key: x, value } of seq) {
             const kk = k(x);
