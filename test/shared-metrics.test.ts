@@ -88,4 +88,26 @@ describe('shared map metrics', () => {
     assert.equal(s.latency.get.count, 10, 'sampleEvery 1 times every get');
     assert.throws(() => m._enableMetrics({ sampleEvery: 0 }), RangeError);
   });
+
+  it('new HashMap({ shared: true, metrics }) counts from the start, validates metrics like a private map, and attach() shares the counters', () => {
+    const m = new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: { sampleEvery: 2 } });
+    m.set(1, 10).set(2, 20).set(1, 11);
+    m.get(1);
+    m.get(3);
+    m.has(2);
+    m.delete(2);
+    const other = HashMap.attach(m.share());
+    other.get(1);
+    const s = m.metrics();
+    assert.equal(s.enabled, true);
+    assert.deepEqual([s.inserts, s.updates, s.hits, s.misses, s.deletes], [2, 1, 3, 1, 1]);
+    assert.equal(s.sampleEvery, 2);
+    assert.equal(other.metrics().hits, 3, 'an attached view reads the same shared counters');
+    assert.ok(s.shared.lockAcquisitions >= 4, 'writes took stripe locks');
+    assert.equal(new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: true }).metrics().sampleEvery, 64);
+    assert.equal(new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: false }).metrics().enabled, false);
+    assert.throws(() => new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: { sampleEvery: 0 } }), RangeError);
+    assert.throws(() => new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: { every: 2 } as never }), /unknown metrics option 'every'/);
+    assert.throws(() => new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: 'yes' as never }), TypeError);
+  });
 });
