@@ -260,9 +260,11 @@ export abstract class HashMapImpl<K, V> {
   /** @internal Counters, when metrics are on. */
   _metrics: MetricsState | null = null;
   /**
-   * @internal 1 while metrics are on, else 0 (and 0 while a meterX function runs the plain code of a counted call).
-   * Every counted method starts with `if (this._meter) return meterX(this, ...)` (metrics.ts), so metered or not,
-   * every map of a kind has one class and one hidden class, and call sites stay monomorphic.
+   * @internal 0 while metrics are off (and while a meterX function runs the plain code of a counted call); when
+   * on, 2 if the next counted call is the one to time, else 1 (armed(), metrics.ts). Every counted method starts
+   * with `if (this._meter) return meterX(this, ...)`, the numeric gets with `if (this._meter > 1)` and count
+   * inline, so metered or not, every map of a kind has one class and one hidden class: call sites stay
+   * monomorphic.
    */
   _meter = 0;
   /** @internal Words of the key being processed (set by _key). */ _w0 = 0;

@@ -3,8 +3,10 @@
 // Off by default, and close to free when off. Every map of a key kind has the same class and hidden class, metered
 // or not: a metered subclass (the first design) made call sites that saw both kinds of map polymorphic, and slowed
 // plain gets by a quarter once a process had one metered map. Instead every counted method of map.ts starts with
-// `if (this._meter) return meterX(this, ...)` (`_meter` is a Smi field, 1 when metrics are on): off, one field
-// load and a test; on, meterX (below) counts and times one call in `sampleEvery` (a countdown per map).
+// `if (this._meter) return meterX(this, ...)` (`_meter` is a Smi field: 0 off, 1 on, 2 on and the next call is
+// the one to time): off, one field load and a test; on, meterX (below) counts and times one call in
+// `sampleEvery` (a countdown per map). The numeric gets, the hottest calls, test `_meter > 1` instead, look the
+// key up inline and count with countGet, inlined too; only their timed calls go to meterGet.
 // `new HashMap({ ..., metrics: true })` or instrument() (otel.ts) turns them on; `m.metrics()` reads them,
 // OpenTelemetry or not.
 //
@@ -242,11 +244,13 @@ const sampledOp: readonly SampledOp[] = ['get', 'has', 'set', 'delete', 'upsert'
  * arguments, no extra ones (map.ts keeps its key rejections out of line to pay for it); (2) the meterX functions
  * are closures of one function literal whose bytecode is over V8's max_inlined_bytecode_size (460; 746 here):
  * TurboFan never inlines them, the caller's code holds a call, and their own optimized code inlines the plain
- * methods. test/anchors.test.ts checks both on the inlining trace. Int32KeyMap.get is now 83 bytes: 4 to spare.
+ * methods. test/anchors.test.ts checks both on the inlining trace.
  *
- * What a metered call costs (in cache, int32 gets of ~33 ns): the call ~4 ns, counting ~4 ns, sampling ~3 ns
- * (two performance.now() of ~55 ns each, one call in 64). Counting inline in get would save the call, but does
- * not fit the budget above: the table code get inlines would have to shrink first.
+ * The numeric gets then shrank their table code (hash1 written out, valueAt's allocating kinds out of line:
+ * 680 -> 508 bytes), which paid for counting inline (countGet): Int32KeyMap.get is 118 bytes, 626 with what it
+ * inlines, 690 with countGet once a loop has seen a metered map. A metered get out of line (the call, _meter
+ * toggled around the plain get) cost 0.81x of the build before metrics at 1e6 keys, where gets overlap their
+ * cache misses and a call in the loop halves that overlap; inline it costs 0.94x (bench:metrics, paired).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Counted = (m: Meterable<any, any>, key?: unknown, x?: unknown) => unknown;
