@@ -43,6 +43,7 @@ import {
   meterDeleteIf,
   meterGet,
   countGet,
+  countSet,
   armed,
   meterGetOrInsert,
   meterGetOrInsertComputed,
@@ -425,12 +426,14 @@ export abstract class HashMapImpl<K, V> {
   }
 
   set(key: K, value: V): this {
-    if (this._meter) return meterSet(this, key, value) as this;
+    if (this._meter > 1) return meterSet(this, key, value) as this;
     const hash = this._key(key);
     this._checkValue(value);
     const h = this._h;
+    const count = h.count;
     const seg = mapassign(h, hash, this._w0, this._w1);
     this._store(seg, h.hitSlot, value);
+    if (this._meter) countSet(this, h.count !== count);
     return this;
   }
 

@@ -6,7 +6,8 @@
 // `if (this._meter) return meterX(this, ...)` (`_meter` is a Smi field: 0 off, 1 on, 2 on and the next call is
 // the one to time): off, one field load and a test; on, meterX (below) counts and times one call in
 // `sampleEvery` (a countdown per map). The numeric gets, the hottest calls, test `_meter > 1` instead, look the
-// key up inline and count with countGet, inlined too; only their timed calls go to meterGet.
+// key up inline and count with countGet, inlined too; only their timed calls go to meterGet. set does the same
+// with countSet.
 // `new HashMap({ ..., metrics: true })` or instrument() (otel.ts) turns them on; `m.metrics()` reads them,
 // OpenTelemetry or not.
 //
@@ -346,6 +347,14 @@ export function countGet<K, V>(m: Meterable<K, V>, v: unknown, key: K): void {
   const s = m._metrics!;
   if (v !== undefined) s.hits++;
   else countGetUndefined(m, s, key);
+  if (--s.countdown <= 1) m._meter = 2;
+}
+
+/** countGet's twin for set (every key kind but string, whose set counts through meterSet). */
+export function countSet<K, V>(m: Meterable<K, V>, inserted: boolean): void {
+  const s = m._metrics!;
+  if (inserted) s.inserts++;
+  else s.updates++;
   if (--s.countdown <= 1) m._meter = 2;
 }
 
