@@ -91,28 +91,31 @@ interface Config {
   loops: Loops;
 }
 
-/** Per configuration: ops and seconds over the run, and each chunk's time (chunk i paired across configurations). */
-interface Result {
-  setOps: number;
-  setS: number;
-  getOps: number;
-  getS: number;
-  setChunks: number[];
-  getChunks: number[];
+/** Per configuration and operation: ops and seconds over the run, and each chunk's time (chunk i paired across configurations). */
+interface Tally {
+  ops: number;
+  s: number;
+  chunks: number[];
 }
+
+type Result = Record<'set' | 'get', Tally>;
 
 let sink = 0;
 
 const chunk = 50_000;
 
-/** Runs chunk c of every configuration, in an order that rotates with c; returns nothing, records times. */
-function interleave(configs: Config[], chunks: number, run: (c: Config, i: number) => number, record: (c: Config, ms: number, ops: number) => void): void {
+/** Runs chunk i of every configuration, in an order that rotates with i, and tallies its time under `op`. */
+function interleave(configs: Config[], chunks: number, results: Map<string, Result>, op: 'set' | 'get', run: (c: Config, i: number) => number): void {
   for (let i = 0; i < chunks; i++) {
     for (let j = 0; j < configs.length; j++) {
       const c = configs[(i + j) % configs.length]!;
       const t = performance.now();
       const ops = run(c, i);
-      record(c, performance.now() - t, ops);
+      const ms = performance.now() - t;
+      const x = results.get(c.name)![op];
+      x.ops += ops;
+      x.s += ms / 1000;
+      x.chunks.push(ms);
     }
   }
 }
@@ -124,7 +127,8 @@ function interleave(configs: Config[], chunks: number, run: (c: Config, i: numbe
  */
 function runPhase(configs: Config[], keys: Int32Array, order: Int32Array, rounds: number, passes: number): Map<string, Result> {
   const n = keys.length;
-  const results = new Map(configs.map((c) => [c.name, { setOps: 0, setS: 0, getOps: 0, getS: 0, setChunks: [] as number[], getChunks: [] as number[] }]));
+  const tally = (): Tally => ({ ops: 0, s: 0, chunks: [] });
+  const results = new Map<string, Result>(configs.map((c) => [c.name, { set: tally(), get: tally() }]));
   for (const c of configs) {
     const m = c.make();
     c.loops.fill(m, keys.subarray(0, 50_000));
@@ -143,37 +147,17 @@ function runPhase(configs: Config[], keys: Int32Array, order: Int32Array, rounds
       const c = configs[(r + j) % configs.length]!;
       maps.set(c.name, c.make());
     }
-    interleave(
-      configs,
-      fillSlices.length,
-      (c, i) => {
-        const slice = fillSlices[i]!;
-        if (n < chunk) maps.set(c.name, c.make());
-        c.loops.fill(maps.get(c.name)!, slice);
-        return slice.length;
-      },
-      (c, ms, ops) => {
-        const x = results.get(c.name)!;
-        x.setOps += ops;
-        x.setS += ms / 1000;
-        x.setChunks.push(ms);
-      },
-    );
-    interleave(
-      configs,
-      getSlices.length,
-      (c, i) => {
-        const slice = getSlices[i]!;
-        sink += c.loops.lookup(maps.get(c.name)!, slice);
-        return slice.length;
-      },
-      (c, ms, ops) => {
-        const x = results.get(c.name)!;
-        x.getOps += ops;
-        x.getS += ms / 1000;
-        x.getChunks.push(ms);
-      },
-    );
+    interleave(configs, fillSlices.length, results, 'set', (c, i) => {
+      const slice = fillSlices[i]!;
+      if (n < chunk) maps.set(c.name, c.make());
+      c.loops.fill(maps.get(c.name)!, slice);
+      return slice.length;
+    });
+    interleave(configs, getSlices.length, results, 'get', (c, i) => {
+      const slice = getSlices[i]!;
+      sink += c.loops.lookup(maps.get(c.name)!, slice);
+      return slice.length;
+    });
   }
   return results;
 }
@@ -229,13 +213,15 @@ async function measure(baselineRev: string, n: number, rounds: number, passes: n
     const o = results.get('off')!;
     out[phase] = {};
     for (const [name, x] of results) {
+      /** Median over chunks of (reference chunk time / this configuration's chunk time). */
+      const speed = (op: 'set' | 'get', ref: Result): number => quantile(x[op].chunks.map((t, i) => ref[op].chunks[i]! / t), 0.5);
       out[phase]![name] = {
-        setOps: x.setOps / x.setS,
-        getOps: x.getOps / x.getS,
-        set: quantile(x.setChunks.map((t, i) => b.setChunks[i]! / t), 0.5),
-        get: quantile(x.getChunks.map((t, i) => b.getChunks[i]! / t), 0.5),
-        setVsOff: quantile(x.setChunks.map((t, i) => o.setChunks[i]! / t), 0.5),
-        getVsOff: quantile(x.getChunks.map((t, i) => o.getChunks[i]! / t), 0.5),
+        setOps: x.set.ops / x.set.s,
+        getOps: x.get.ops / x.get.s,
+        set: speed('set', b),
+        get: speed('get', b),
+        setVsOff: speed('set', o),
+        getVsOff: speed('get', o),
       };
     }
   }
