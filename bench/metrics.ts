@@ -229,6 +229,49 @@ async function measure(baselineRev: string, n: number, rounds: number, passes: n
   return out;
 }
 
+type Solo = 'baseline' | 'off' | 'on';
+
+/**
+ * One build alone in a process (no other module, no other map class): the ops/s of inserting the N keys into
+ * an empty map (median of 3 fills) and of random get hits (median of 5 passes over `order`).
+ */
+async function measureSolo(which: Solo, baselineRev: string, n: number): Promise<{ set: number; get: number }> {
+  type Ours = { HashMap: new (o: object) => IntMap };
+  const make: Make =
+    which === 'baseline'
+      ? ((b) => () => b.make({ key: 'int32', value: 'int32' }))(await baselineHashMap(baselineRev))
+      : ((H) => () => new H({ key: 'int32', value: 'int32', metrics: which === 'on' }))(((await import('../src/index.js')) as unknown as Ours).HashMap);
+  const keys = new Int32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = fmix32(i ^ 0x9e3779b9) | 0;
+  const order = new Int32Array(Math.max(n, 1e6));
+  for (let i = 0; i < order.length; i++) order[i] = keys[(fmix32(i + 7) >>> 0) % n]!;
+  const { fill, lookup } = loops();
+  const warm = make();
+  fill(warm, keys.subarray(0, 50_000));
+  sink += lookup(warm, keys.subarray(0, 50_000));
+  const fills = Math.max(1, Math.round(1e6 / n));
+  const set: number[] = [];
+  let m = make();
+  for (let r = 0; r < 3; r++) {
+    let ms = 0;
+    for (let k = 0; k < fills; k++) {
+      m = make();
+      const t = performance.now();
+      fill(m, keys);
+      ms += performance.now() - t;
+    }
+    set.push((n * fills) / (ms / 1000));
+  }
+  const get: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    sink += lookup(m, order);
+    get.push(order.length / ((performance.now() - t) / 1000));
+  }
+  if (sink === 42) console.log('');
+  return { set: quantile(set, 0.5), get: quantile(get, 0.5) };
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('npm run bench:metrics --')
@@ -239,9 +282,11 @@ async function main(): Promise<void> {
     .option('--rounds <n>', 'rounds per phase and process', '3')
     .option('--passes <n>', 'lookup passes per map and round', '3')
     .addOption(new Option('--child', 'run one process\'s measurement and print it as JSON').hideHelp())
-    .addOption(new Option('--ours-first', 'with --child: load this build before the baseline').hideHelp());
+    .addOption(new Option('--ours-first', 'with --child: load this build before the baseline').hideHelp())
+    .option('--solo-pairs <n>', 'triples of single-build processes (baseline, off, on) for the isolated comparison; 0: none', '8')
+    .addOption(new Option('--solo <which>', 'run one single-build measurement and print it as JSON').choices(['baseline', 'off', 'on']).hideHelp());
   program.parse(process.argv);
-  const opts = program.opts<{ baseline: string; n: string; processes: string; rounds: string; passes: string; child?: boolean; oursFirst?: boolean }>();
+  const opts = program.opts<{ baseline: string; n: string; processes: string; rounds: string; passes: string; child?: boolean; oursFirst?: boolean; soloPairs: string; solo?: Solo }>();
   const n = Number(opts.n);
   const processes = Number(opts.processes);
   const rounds = Number(opts.rounds);
@@ -250,6 +295,12 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(processes) || processes < 1) program.error('--processes: a positive integer');
   if (!Number.isSafeInteger(rounds) || rounds < 1) program.error('--rounds: a positive integer');
   if (!Number.isSafeInteger(passes) || passes < 1) program.error('--passes: a positive integer');
+  const soloPairs = Number(opts.soloPairs);
+  if (!Number.isSafeInteger(soloPairs) || soloPairs < 0) program.error('--solo-pairs: a non-negative integer');
+  if (opts.solo !== undefined) {
+    console.log(JSON.stringify(await measureSolo(opts.solo, opts.baseline, n)));
+    return;
+  }
   if (opts.child) {
     console.log(JSON.stringify(await measure(opts.baseline, n, rounds, passes, opts.oursFirst === true)));
     return;
@@ -265,6 +316,19 @@ async function main(): Promise<void> {
     if (p % 2 === 0) args.push('--ours-first');
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     runs.push(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
+  }
+
+  // Isolated: each process holds one build; a triple runs baseline, off and on back to back (order rotating),
+  // and each ratio is taken within its triple, so slow drift of the machine cancels.
+  const solo: Record<Solo, Array<{ set: number; get: number }>> = { baseline: [], off: [], on: [] };
+  const kinds: Solo[] = ['baseline', 'off', 'on'];
+  for (let p = 0; p < soloPairs; p++) {
+    for (let j = 0; j < kinds.length; j++) {
+      const which = kinds[(p + j) % kinds.length]!;
+      const args = [script, '--baseline', opts.baseline, '--n', opts.n, '--solo', which];
+      const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      solo[which].push(JSON.parse(out.trim().split('\n').pop()!) as { set: number; get: number });
+    }
   }
 
   const fmt = (x: number): string => `${(x / 1e6).toFixed(2)}M/s`;
@@ -307,6 +371,25 @@ async function main(): Promise<void> {
   console.log(`load average before: ${load0}, after: ${loadavg()}`);
   console.table(rows);
   for (const v of verdicts) console.log(v);
+  if (soloPairs > 0) {
+    const within = (which: Solo, op: 'set' | 'get'): number[] => solo[which].map((x, i) => x[op] / solo.baseline[i]![op]);
+    const soloRows = kinds.map((which) => ({
+      build: which,
+      'set (insert N)': fmt(quantile(solo[which].map((x) => x.set), 0.5)),
+      'get hit': fmt(quantile(solo[which].map((x) => x.get), 0.5)),
+      'set / base: median (min-max)': range(within(which, 'set')),
+      'get / base: median (min-max)': range(within(which, 'get')),
+    }));
+    console.log(`isolated: one build per process, ${soloPairs} triples (baseline, off, on; order rotating), ratios within each triple`);
+    console.table(soloRows);
+    for (const which of ['off', 'on'] as const) {
+      const target = which === 'on' ? 0.9 : 0.98;
+      const ms = quantile(within(which, 'set'), 0.5);
+      const mg = quantile(within(which, 'get'), 0.5);
+      const ok = (v: number): string => (v >= target ? 'met' : 'NOT met');
+      console.log(`isolated metrics ${which}: set ${ratio(ms)}, get ${ratio(mg)} of baseline; target >= ${target.toFixed(2)}x: set ${ok(ms)}, get ${ok(mg)}`);
+    }
+  }
 }
 
 await main();
