@@ -181,7 +181,10 @@ describe('shared-throughput on worker threads', () => {
       assert.ok(x.opsPerSec > 0 && x.ops > 0, `${x.contestant} ${x.mix} ${x.workers}`);
       assert.equal(x.perWorker.length, x.workers);
       assert.equal(x.hits, x.gets);
-      assert.equal(x.sets === 0, x.mix === 'read-only');
+      // A 10 ms cell on a busy machine may run only a few operations: 10% writes can then be none (a flaky
+      // failure under the full suite). From 200 operations on, no set would be a 0.9^200 (1e-9) chance.
+      if (x.mix === 'read-only') assert.equal(x.sets, 0);
+      else if (x.ops >= 200) assert.ok(x.sets > 0, `${x.contestant} ${x.mix} ${x.workers}: ${x.ops} ops, no set`);
       assert.ok(x.latency.count > 0 && x.latency.p50 > 0);
       if (process.platform === 'linux') assert.ok(x.cpuShare > 0 && x.cpuShare < 1.5 && x.runqueueShare >= 0, `${x.cpuShare} ${x.runqueueShare}`);
     }
