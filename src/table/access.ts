@@ -43,33 +43,69 @@ function valueAtOther(t: Table, seg: Segment, wb: number, i: number, w: number):
   return side === null ? undefined : side[(wb / t.bw) * Bucket.cnt + i];
 }
 
-/** The value of a one-word key (int32, uint32), or undefined. Go: mapaccess1_fast32. */
+/**
+ * The value of a one-word key (int32, uint32), or undefined. Go: mapaccess1_fast32, with one departure: the
+ * bucket's 8 tophash bytes are compared at once, as two 32-bit words (see matches), not one by one, so a hit
+ * tests one candidate slot, usually the right one, instead of running a byte loop whose exit mispredicts on
+ * nearly every random lookup (and a misprediction discards the next lookups' loads, which the CPU had started).
+ * Measured against the byte loop (A/B of two builds in one process, both load orders, int32 -> int32 random
+ * hits): 1e4 keys 37 -> 22-23 ns, 1e6 keys 210-215 -> 127-133 ns, 1e7 keys 245-294 -> 159-202 ns. Without the
+ * byte loop there is no early stop at emptyRest: a miss reads the whole bucket, which it has loaded anyway.
+ * The main bucket is probed here, its overflow chain out of line (mapaccess1Chain32): the code is inlined into
+ * get and get into its callers' loops, within TurboFan's inlining budget (metrics.ts; test/anchors.test.ts).
+ */
 export function mapaccess1Fast32(h: Hmap, hash: number, w0: number): unknown {
-  // No count === 0 shortcut: an empty table's slots are all emptyRest, and the test costs every hit.
+  // No count === 0 shortcut: an empty table's tophash bytes are all emptyRest, and the test costs every hit.
   const t = h.oldbuckets === null ? h.buckets : homeTable(h, hash);
   const b = hash & t.mask;
-  const top = tophash(hash);
-  const bw = t.bw;
-  let seg = t.segs[b >>> t.mainShift]!;
-  let lb = b & t.mainMask;
+  const seg = t.segs[b >>> t.mainShift]!;
+  const wb = (b & t.mainMask) * t.bw;
+  const ones = 0x01010101;
+  const pat = (tophash(hash) * ones) | 0;
+  const i32 = seg.i32;
+  const hi = i32[wb + 1]!;
+  const x = hi ^ pat;
+  const y = i32[wb]! ^ pat;
+  // matches(y, x), written out: a call's bytes count against the callers' inlining budget too.
+  for (let m = (((y - ones) & ~y & 0x80808080) >>> 7) | (((x - ones) & ~x & 0x80808080) >>> 6); m !== 0; m &= m - 1) {
+    const bit = 31 - Math.clz32(m & -m);
+    const i = (bit >>> 3) | ((bit & 1) << 2);
+    if (i32[wb + 2 + i] === w0) return valueAt(t, seg, wb, i);
+  }
+  return hi >>> 24 !== Slot.overflowLink ? undefined : mapaccess1Chain32(t, i32[wb + t.linkOff]!, pat, w0);
+}
+
+/** mapaccess1Fast32 in the overflow buckets of a chain, from the bucket whose global id is `link`. */
+function mapaccess1Chain32(t: Table, link: number, pat: number, w0: number): unknown {
   for (;;) {
-    const u8 = seg.u8;
+    const o = link - t.nb;
+    const seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
+    const wb = (o & t.chunkMask) * t.bw;
     const i32 = seg.i32;
-    const wb = lb * bw;
-    const tb = wb << 2;
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return undefined;
-        continue;
-      }
+    const hi = i32[wb + 1]!;
+    for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       if (i32[wb + 2 + i] === w0) return valueAt(t, seg, wb, i);
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return undefined;
-    const o = i32[wb + t.linkOff]! - t.nb;
-    seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
-    lb = o & t.chunkMask;
+    if (hi >>> 24 !== Slot.overflowLink) return undefined;
+    link = i32[wb + t.linkOff]!;
   }
+}
+
+/**
+ * The slots whose tophash byte is zero in lo (slots 0-3, little-endian) or hi (slots 4-7), after the caller
+ * xored both with the tophash repeated in every byte: bit 8k of the result is slot k, bit 8k + 1 slot k + 4.
+ * (x - 0x01010101) & ~x & 0x80808080 flags every zero byte, and may also flag a byte above a zero byte (a
+ * borrow), which the key comparison then rejects. Tophash values (>= minTopHash) never equal slot states.
+ */
+function matches(lo: number, hi: number): number {
+  return (((lo - 0x01010101) & ~lo & 0x80808080) >>> 7) | (((hi - 0x01010101) & ~hi & 0x80808080) >>> 6);
+}
+
+/** The slot of the lowest candidate bit of a matches() mask. */
+function slotOf(m: number): number {
+  const bit = 31 - Math.clz32(m & -m);
+  return (bit >>> 3) | ((bit & 1) << 2);
 }
 
 /** The value of a two-word key (float64, bigint64), or undefined. Go: mapaccess1_fast64. */
