@@ -1,4 +1,4 @@
-// mapaccess1Fast32 (table/access.ts) compares a bucket's eight tophash bytes as two 32-bit words: the zero-byte
+// mapaccess1Fast32 and mapaccess1Fast64 (table/access.ts) compare a bucket's eight tophash bytes as two 32-bit words: the zero-byte
 // trick flags every slot whose tophash equals the key's, and may flag a byte above a match (a borrow); every
 // flagged slot's key is compared. These tests put crafted keys into one bucket and its overflow chain:
 // several keys with the same tophash, tophash values that differ from another's by one bit (the borrow case),
@@ -7,28 +7,45 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HashMap } from '../src/index.js';
-import { hash1 } from '../src/hash.js';
+import { hash1, hash2 } from '../src/hash.js';
+import { bigint64Words, float64Words, scratchHigh } from '../src/kinds/kinds.js';
 import { tophash } from '../src/table/layout.js';
 
 const seed = 0x2468ace;
 
-/** Keys (ascending from `from`) whose hash lands in `bucket` of a table with `mask`, with their tophash. */
-function keysOfBucket(bucket: number, mask: number, n: number, from = 0): Array<{ key: number; top: number }> {
-  const out: Array<{ key: number; top: number }> = [];
-  for (let k = from; out.length < n; k++) {
-    const h = hash1(k, seed);
-    if ((h & mask) === bucket) out.push({ key: k, top: tophash(h) });
+type Kind = 'int32' | 'uint32' | 'float64' | 'bigint64';
+
+/** The k-th key of a kind, and the map's hash of it (the words the table hashes, as map.ts makes them). */
+function keyOf(kind: Kind, k: number): { key: number | bigint; hash: number } {
+  if (kind === 'int32' || kind === 'uint32') return { key: kind === 'uint32' ? k + 2 ** 31 : k, hash: hash1((kind === 'uint32' ? k + 2 ** 31 : k) | 0, seed) };
+  if (kind === 'float64') {
+    const key = k + 0.25;
+    const w0 = float64Words(key);
+    return { key, hash: hash2(w0, scratchHigh(), seed) };
+  }
+  const key = BigInt(k) << 33n;
+  const w0 = bigint64Words(key);
+  return { key, hash: hash2(w0, scratchHigh(), seed) };
+}
+
+/** Keys (the k-th, ascending k) whose hash lands in `bucket` of a table with `mask`, with their tophash. */
+function keysOfBucket(kind: Kind, bucket: number, mask: number, n: number): Array<{ key: number | bigint; top: number }> {
+  const out: Array<{ key: number | bigint; top: number }> = [];
+  for (let k = 0; out.length < n; k++) {
+    const { key, hash } = keyOf(kind, k);
+    if ((hash & mask) === bucket) out.push({ key, top: tophash(hash) });
   }
   return out;
 }
 
 describe('one-word lookups compare tophash bytes a word at a time', () => {
-  for (const key of ['int32', 'uint32'] as const) {
+  for (const key of ['int32', 'uint32', 'float64', 'bigint64'] as const) {
     test(`${key} keys: same tophash, one-bit neighbours and every slot position, in a bucket and its overflow chain`, () => {
-      const m = new HashMap({ key, value: 'int32', capacity: 100, seed });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const m: HashMap<any, number> = new HashMap({ key, value: 'int32', capacity: 100, seed });
       const mask = m.stats().buckets - 1;
-      const pool = keysOfBucket(5, mask, 40_000);
-      const byTop = new Map<number, number[]>();
+      const pool = keysOfBucket(key, 5, mask, 40_000);
+      const byTop = new Map<number, Array<number | bigint>>();
       for (const { key: k, top } of pool) byTop.set(top, [...(byTop.get(top) ?? []), k]);
       // Three keys sharing one tophash, and keys whose tophash differs from it by one (xor 1: the byte the
       // borrow can flag) in both directions, high-bit tophash values and low ones.
@@ -41,7 +58,7 @@ describe('one-word lookups compare tophash bytes a word at a time', () => {
       for (const [i, k] of chosen.entries()) m.set(k, i);
       m.verify();
       assert.ok(m.stats().overflowBuckets >= 1, 'the bucket has an overflow chain');
-      for (const [i, k] of chosen.entries()) assert.equal(m.get(k), i, `key ${k} (tophash ${tophash(hash1(k, seed))})`);
+      for (const [i, k] of chosen.entries()) assert.equal(m.get(k), i, `key ${k}`);
       assert.equal(m.get(absent), undefined);
       assert.equal(m.has(absent), false);
       // Delete every other key: the rest are still found, the deleted ones are misses (their slots emptyOne).
@@ -49,7 +66,8 @@ describe('one-word lookups compare tophash bytes a word at a time', () => {
       m.verify();
       for (const [i, k] of chosen.entries()) assert.equal(m.get(k), i % 2 === 0 ? undefined : i);
       // Every slot position of the main bucket holds, at some point, the key being looked up.
-      const fresh = new HashMap({ key, value: 'int32', capacity: 100, seed });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const fresh: HashMap<any, number> = new HashMap({ key, value: 'int32', capacity: 100, seed });
       for (const [i, k] of chosen.slice(0, 8).entries()) {
         fresh.set(k, i);
         for (const [j, q] of chosen.slice(0, i + 1).entries()) assert.equal(fresh.get(q), j);

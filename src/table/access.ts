@@ -110,30 +110,41 @@ function slotOf(m: number): number {
 
 /** The value of a two-word key (float64, bigint64), or undefined. Go: mapaccess1_fast64. */
 export function mapaccess1Fast64(h: Hmap, hash: number, w0: number, w1: number): unknown {
+  // The tophash comparison of mapaccess1Fast32; keys are two words.
   const t = h.oldbuckets === null ? h.buckets : homeTable(h, hash);
   const b = hash & t.mask;
-  const top = tophash(hash);
-  const bw = t.bw;
-  let seg = t.segs[b >>> t.mainShift]!;
-  let lb = b & t.mainMask;
+  const seg = t.segs[b >>> t.mainShift]!;
+  const wb = (b & t.mainMask) * t.bw;
+  const ones = 0x01010101;
+  const pat = (tophash(hash) * ones) | 0;
+  const i32 = seg.i32;
+  const hi = i32[wb + 1]!;
+  const x = hi ^ pat;
+  const y = i32[wb]! ^ pat;
+  for (let m = (((y - ones) & ~y & 0x80808080) >>> 7) | (((x - ones) & ~x & 0x80808080) >>> 6); m !== 0; m &= m - 1) {
+    const bit = 31 - Math.clz32(m & -m);
+    const i = (bit >>> 3) | ((bit & 1) << 2);
+    const k = wb + 2 + 2 * i;
+    if (i32[k] === w0 && i32[k + 1] === w1) return valueAt(t, seg, wb, i);
+  }
+  return hi >>> 24 !== Slot.overflowLink ? undefined : mapaccess1Chain64(t, i32[wb + t.linkOff]!, pat, w0, w1);
+}
+
+/** mapaccess1Fast64 in the overflow buckets of a chain, from the bucket whose global id is `link`. */
+function mapaccess1Chain64(t: Table, link: number, pat: number, w0: number, w1: number): unknown {
   for (;;) {
-    const u8 = seg.u8;
+    const o = link - t.nb;
+    const seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
+    const wb = (o & t.chunkMask) * t.bw;
     const i32 = seg.i32;
-    const wb = lb * bw;
-    const tb = wb << 2;
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return undefined;
-        continue;
-      }
+    const hi = i32[wb + 1]!;
+    for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       const k = wb + 2 + 2 * i;
       if (i32[k] === w0 && i32[k + 1] === w1) return valueAt(t, seg, wb, i);
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return undefined;
-    const o = i32[wb + t.linkOff]! - t.nb;
-    seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
-    lb = o & t.chunkMask;
+    if (hi >>> 24 !== Slot.overflowLink) return undefined;
+    link = i32[wb + t.linkOff]!;
   }
 }
 
