@@ -8,8 +8,10 @@
 import { Hmap, evacuated } from './hmap.js';
 import {
   Bucket,
+  matches,
   Segment,
   Slot,
+  slotOf,
   Table,
   tophash,
   ValueRep,
@@ -92,21 +94,6 @@ function mapaccess1Chain32(t: Table, link: number, pat: number, w0: number): unk
   }
 }
 
-/**
- * The slots whose tophash byte is zero in lo (slots 0-3, little-endian) or hi (slots 4-7), after the caller
- * xored both with the tophash repeated in every byte: bit 8k of the result is slot k, bit 8k + 1 slot k + 4.
- * (x - 0x01010101) & ~x & 0x80808080 flags every zero byte, and may also flag a byte above a zero byte (a
- * borrow), which the key comparison then rejects. Tophash values (>= minTopHash) never equal slot states.
- */
-function matches(lo: number, hi: number): number {
-  return (((lo - 0x01010101) & ~lo & 0x80808080) >>> 7) | (((hi - 0x01010101) & ~hi & 0x80808080) >>> 6);
-}
-
-/** The slot of the lowest candidate bit of a matches() mask. */
-function slotOf(m: number): number {
-  const bit = 31 - Math.clz32(m & -m);
-  return (bit >>> 3) | ((bit & 1) << 2);
-}
 
 /** The value of a two-word key (float64, bigint64), or undefined. Go: mapaccess1_fast64. */
 export function mapaccess1Fast64(h: Hmap, hash: number, w0: number, w1: number): unknown {

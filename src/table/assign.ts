@@ -3,10 +3,12 @@
 import { hashGrow, growWork, newoverflow } from './grow.js';
 import { Hmap } from './hmap.js';
 import {
-  Bucket,
+  firstFree,
+  hasEmptyRest,
+  matches,
   Segment,
   Slot,
-  isEmpty,
+  slotOf,
   tophash,
 } from './layout.js';
 
@@ -17,6 +19,7 @@ import {
  */
 export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segment {
   const top = tophash(hash);
+  const pat = (top * 0x01010101) | 0;
   // A same-size growth of a tiny table can finish inside the growWork below and still leave as many overflow
   // buckets (keys that share a chain); never start a second one in the same call, or this would loop forever.
   let sameSizeTried = false;
@@ -34,30 +37,31 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segmen
     let segIdx = bucket >>> t.mainShift;
     let lb = bucket & t.mainMask;
     let gid = bucket;
-    search: for (;;) {
+    for (;;) {
       const seg = t.segs[segIdx]!;
-      const u8 = seg.u8;
       const i32 = seg.i32;
       const wb = lb * bw;
-      const tb = wb << 2;
-      for (let i = 0; i < Bucket.cnt; i++) {
-        const th = u8[tb + i]!;
-        if (th !== top) {
-          if (insSeg < 0 && isEmpty(th)) {
-            insSeg = segIdx;
-            insLb = lb;
-            insI = i;
-          }
-          if (th === Slot.emptyRest) break search;
-          continue;
-        }
+      // The bucket's tophash bytes as two words, compared at once (as in mapaccess1Fast32).
+      const lo = i32[wb]!;
+      const hi = i32[wb + 1]!;
+      for (let m = matches(lo ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+        const i = slotOf(m);
         const k = wb + 2 + i * kw;
         if (i32[k] === w0 && (kw === 1 || i32[k + 1] === w1)) {
           h.hitSlot = (lb << 3) | i;
           return seg;
         }
       }
-      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+      if (insSeg < 0) {
+        const i = firstFree(lo, hi);
+        if (i >= 0) {
+          insSeg = segIdx;
+          insLb = lb;
+          insI = i;
+        }
+      }
+      // Go stops at the first emptyRest: nothing is stored after it, in this bucket or the rest of the chain.
+      if (hasEmptyRest(lo, hi) || hi >>> 24 !== Slot.overflowLink) break;
       gid = i32[wb + t.linkOff]!;
       const o = gid - t.nb;
       segIdx = t.nMainSegs + (o >>> t.chunkShift);

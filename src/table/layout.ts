@@ -83,6 +83,38 @@ export function tophash(hash: number): number {
   return top < Slot.minTopHash ? top + Slot.minTopHash : top;
 }
 
+/**
+ * The slots whose tophash byte is zero in lo (slots 0-3, little-endian) or hi (slots 4-7), after the caller
+ * xored both with the tophash repeated in every byte: bit 8k of the result is slot k, bit 8k + 1 slot k + 4.
+ * (x - 0x01010101) & ~x & 0x80808080 flags every zero byte, and may also flag a byte above a zero byte (a
+ * borrow), which the key comparison then rejects. Tophash values (>= minTopHash) never equal slot states.
+ */
+export function matches(lo: number, hi: number): number {
+  return (((lo - 0x01010101) & ~lo & 0x80808080) >>> 7) | (((hi - 0x01010101) & ~hi & 0x80808080) >>> 6);
+}
+
+/** The slot of the lowest candidate bit of a matches() mask. */
+export function slotOf(m: number): number {
+  const bit = 31 - Math.clz32(m & -m);
+  return (bit >>> 3) | ((bit & 1) << 2);
+}
+
+/**
+ * The first free slot (tophash emptyRest or emptyOne, the values below 2) of a bucket whose tophash words are
+ * lo (slots 0-3) and hi (slots 4-7), or -1. A borrow can flag a byte above a free one, never the lowest.
+ */
+export function firstFree(lo: number, hi: number): number {
+  const l = (lo - 0x02020202) & ~lo & 0x80808080;
+  if (l !== 0) return (31 - Math.clz32(l & -l)) >>> 3;
+  const h = (hi - 0x02020202) & ~hi & 0x80808080;
+  return h === 0 ? -1 : 4 + ((31 - Math.clz32(h & -h)) >>> 3);
+}
+
+/** Whether a bucket (tophash words lo, hi) has an emptyRest slot: nothing after it in the chain. */
+export function hasEmptyRest(lo: number, hi: number): boolean {
+  return ((((lo - 0x01010101) & ~lo) | ((hi - 0x01010101) & ~hi)) & 0x80808080) !== 0;
+}
+
 export function isEmpty(top: number): boolean {
   return top <= Slot.emptyOne;
 }
