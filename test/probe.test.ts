@@ -1,4 +1,4 @@
-// mapaccess1Fast32 and mapaccess1Fast64 (table/access.ts) compare a bucket's eight tophash bytes as two 32-bit words: the zero-byte
+// mapaccess1Fast32 and mapaccess1Fast64 (table/access.ts), and mapassign (table/assign.ts), compare a bucket's eight tophash bytes as two 32-bit words: the zero-byte
 // trick flags every slot whose tophash equals the key's, and may flag a byte above a match (a borrow); every
 // flagged slot's key is compared. These tests put crafted keys into one bucket and its overflow chain:
 // several keys with the same tophash, tophash values that differ from another's by one bit (the borrow case),
@@ -65,6 +65,17 @@ describe('one-word lookups compare tophash bytes a word at a time', () => {
       for (let i = 0; i < chosen.length; i += 2) assert.equal(m.delete(chosen[i]!), true);
       m.verify();
       for (const [i, k] of chosen.entries()) assert.equal(m.get(k), i % 2 === 0 ? undefined : i);
+      // Inserting into the chain again reuses the freed slots (mapassign's first free slot) instead of
+      // chaining more overflow buckets, and finds the keys that are still there instead of adding them twice.
+      const overflow = m.stats().overflowBuckets;
+      m.set(absent, -1);
+      for (let i = 0; i < chosen.length; i += 2) m.set(chosen[i]!, 100 + i);
+      for (let i = 1; i < chosen.length; i += 2) m.set(chosen[i]!, 200 + i);
+      m.verify();
+      assert.equal(m.stats().overflowBuckets, overflow, 'no new overflow bucket while the chain had free slots');
+      assert.equal(m.size, chosen.length + 1);
+      assert.equal(m.get(absent), -1);
+      for (const [i, k] of chosen.entries()) assert.equal(m.get(k), (i % 2 === 0 ? 100 : 200) + i);
       // Every slot position of the main bucket holds, at some point, the key being looked up.
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const fresh: HashMap<any, number> = new HashMap({ key, value: 'int32', capacity: 100, seed });
