@@ -1,4 +1,4 @@
-// mapaccess1Fast32 and mapaccess1Fast64 (table/access.ts), and mapassign (table/assign.ts), compare a bucket's eight tophash bytes as two 32-bit words: the zero-byte
+// The lookups (table/access.ts), mapassign (table/assign.ts) and mapdelete (table/delete.ts) compare a bucket's eight tophash bytes as two 32-bit words: the zero-byte
 // trick flags every slot whose tophash equals the key's, and may flag a byte above a match (a borrow); every
 // flagged slot's key is compared. These tests put crafted keys into one bucket and its overflow chain:
 // several keys with the same tophash, tophash values that differ from another's by one bit (the borrow case),
@@ -58,13 +58,20 @@ describe('one-word lookups compare tophash bytes a word at a time', () => {
       for (const [i, k] of chosen.entries()) m.set(k, i);
       m.verify();
       assert.ok(m.stats().overflowBuckets >= 1, 'the bucket has an overflow chain');
-      for (const [i, k] of chosen.entries()) assert.equal(m.get(k), i, `key ${k}`);
+      for (const [i, k] of chosen.entries()) {
+        assert.equal(m.get(k), i, `key ${k}`);
+        assert.equal(m.has(k), true, `has ${k}`);
+      }
       assert.equal(m.get(absent), undefined);
       assert.equal(m.has(absent), false);
       // Delete every other key: the rest are still found, the deleted ones are misses (their slots emptyOne).
       for (let i = 0; i < chosen.length; i += 2) assert.equal(m.delete(chosen[i]!), true);
       m.verify();
-      for (const [i, k] of chosen.entries()) assert.equal(m.get(k), i % 2 === 0 ? undefined : i);
+      for (const [i, k] of chosen.entries()) {
+        assert.equal(m.get(k), i % 2 === 0 ? undefined : i);
+        assert.equal(m.has(k), i % 2 === 1);
+        if (i % 2 === 0) assert.equal(m.delete(k), false, 'a second delete finds nothing');
+      }
       // Inserting into the chain again reuses the freed slots (mapassign's first free slot) instead of
       // chaining more overflow buckets, and finds the keys that are still there instead of adding them twice.
       const overflow = m.stats().overflowBuckets;

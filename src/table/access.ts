@@ -143,29 +143,24 @@ export function mapaccess(h: Hmap, hash: number, w0: number, w1: number): Segmen
   if (h.count === 0) return null;
   const t = h.oldbuckets === null ? h.buckets : homeTable(h, hash);
   const b = hash & t.mask;
-  const top = tophash(hash);
+  const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
   const kw = t.kw;
   let seg = t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
-    const u8 = seg.u8;
     const i32 = seg.i32;
     const wb = lb * bw;
-    const tb = wb << 2;
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return null;
-        continue;
-      }
+    const hi = i32[wb + 1]!;
+    for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       const k = wb + 2 + i * kw;
       if (i32[k] === w0 && (kw === 1 || i32[k + 1] === w1)) {
         h.hitSlot = (lb << 3) | i;
         return seg;
       }
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return null;
+    if (hi >>> 24 !== Slot.overflowLink) return null;
     const o = i32[wb + t.linkOff]! - t.nb;
     seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
     lb = o & t.chunkMask;

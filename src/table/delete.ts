@@ -2,7 +2,7 @@
 
 import { compactIfDirty, growWork } from './grow.js';
 import { Hmap, keyWord, topByte } from './hmap.js';
-import { Table, tophash, Slot, Bucket } from './layout.js';
+import { Table, tophash, Slot, Bucket, matches, slotOf } from './layout.js';
 
 /** Removes the key (hash, w0, w1); returns whether it was present. */
 export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolean {
@@ -12,7 +12,7 @@ export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolea
   if (h.oldbuckets !== null) growWork(h, bucket);
   const layout = t.layout;
   const kw = layout.kw;
-  const top = tophash(hash);
+  const pat = (tophash(hash) * 0x01010101) | 0;
   let gid = bucket;
   for (;;) {
     const seg = t.seg(gid);
@@ -20,12 +20,10 @@ export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolea
     const u8 = seg.u8;
     const i32 = seg.i32;
     const tb = topByte(layout, lb, 0);
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return false;
-        continue;
-      }
+    // The tophash bytes as two words (table/access.ts).
+    const hi = i32[(tb >>> 2) + 1]!;
+    for (let m = matches(i32[tb >>> 2]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       const k = keyWord(layout, lb, i);
       if (i32[k] !== w0 || (kw === 2 && i32[k + 1] !== w1)) continue;
       // Found. Values in side arrays are dropped so the map does not keep them alive.
@@ -43,7 +41,7 @@ export function mapdelete(h: Hmap, hash: number, w0: number, w1: number): boolea
       }
       return true;
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return false;
+    if (hi >>> 24 !== Slot.overflowLink) return false;
     gid = i32[keyWord(layout, lb, Bucket.cnt - 1)]!;
   }
 }
