@@ -18,6 +18,12 @@
 // saves 4 bytes on every bucket for one slot on a few: at 1e7 int32->int32 entries it is 15.9 instead of 16.8
 // bytes per entry (see bench `memory`).
 //
+// Departure from Go, measured: the numeric lookups, mapassign and mapdelete read a bucket's 8 tophash bytes as
+// two 32-bit words and find the slots whose byte equals the key's tophash with the zero-byte trick (matches,
+// slotOf, firstFree, hasEmptyRest below), where Go loops over the bytes. A random lookup's byte loop exits at an
+// unpredictable slot, and each misprediction discarded the next lookups' loads: random int32 gets went from 210
+// to 130 ns at 1e6 keys and from 37 to 22 ns in cache (access.ts). The string and 'any' paths still loop.
+//
 // String keys and values (kind 'string') keep their code units off the buckets, in the table's Arena
 // (arena.ts): one arena per table generation, shared by its segments (Segment.arena), so whoever holds a segment
 // can read its strings, also after the table became old. An emptied slot of a string-valued table has its value
