@@ -20,13 +20,11 @@
 // The issue's targets: metrics off within 2% of the baseline, on within 10%. --n 1e4 gives the in-cache case.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { fmix32 } from '../src/hash.js';
+import { compileRevision } from './revision.js';
 
 interface IntMap {
   set(k: number, v: number): unknown;
@@ -34,31 +32,15 @@ interface IntMap {
 }
 type Make = () => IntMap;
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 /**
- * Compiles src/ of `rev` into a temporary folder (cached by commit); returns two makers of its HashMap from two
- * module instances (the second imported under a query string): the baseline, and a control that is the same
+ * The build of `rev` (revision.ts); returns two makers of its HashMap from two module instances (the second imported under a query string): the baseline, and a control that is the same
  * code compiled and optimized apart, whose difference from the baseline shows the method's own noise.
  */
 async function baselineHashMap(rev: string): Promise<{ commit: string; make: (opts: object) => IntMap; makeControl: (opts: object) => IntMap }> {
-  const commit = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
-  const dir = join(tmpdir(), `hmap-baseline-${commit.slice(0, 12)}`);
-  const entry = join(dir, 'dist', 'index.js');
-  if (!existsSync(entry)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync('sh', ['-c', `git archive ${commit} src tsconfig.base.json | tar -x -C "${dir}"`], { cwd: root });
-    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({ extends: './tsconfig.base.json', compilerOptions: { rootDir: 'src', outDir: 'dist', typeRoots: [join(root, 'node_modules', '@types')] }, include: ['src/index.ts'] }),
-    );
-    const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: dir, stdio: 'inherit' });
-  }
+  const { commit, url } = compileRevision(rev);
   type Mod = { HashMap: new (o: object) => IntMap };
-  const mod = (await import(pathToFileURL(entry).href)) as Mod;
-  const control = (await import(`${pathToFileURL(entry).href}?control`)) as Mod;
+  const mod = (await import(url)) as Mod;
+  const control = (await import(`${url}?control`)) as Mod;
   return { commit, make: (opts) => new mod.HashMap(opts), makeControl: (opts) => new control.HashMap(opts) };
 }
 
