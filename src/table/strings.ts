@@ -13,7 +13,7 @@ import { homeTable, valueAt } from './access.js';
 import { markEmptyRest } from './delete.js';
 import { compactIfDirty, hashGrow, growWork, newoverflow } from './grow.js';
 import { Hmap } from './hmap.js';
-import { Bucket, Segment, Slot, isEmpty, tophash } from './layout.js';
+import { Bucket, Segment, Slot, firstFree, hasEmptyRest, matches, slotOf, tophash } from './layout.js';
 
 /** The value of string key s, or undefined (Go: mapaccess1_faststr). */
 export function mapaccessStr(h: Hmap, hash: number, s: string): unknown {
@@ -21,25 +21,20 @@ export function mapaccessStr(h: Hmap, hash: number, s: string): unknown {
   const arena = t.arena!;
   const len = s.length;
   const b = hash & t.mask;
-  const top = tophash(hash);
+  const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
   let seg = t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
-    const u8 = seg.u8;
     const i32 = seg.i32;
     const wb = lb * bw;
-    const tb = wb << 2;
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return undefined;
-        continue;
-      }
+    const hi = i32[wb + 1]!;
+    for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       const k = wb + 2 + 2 * i;
       if (i32[k + 1] === len && arena.equals(i32[k]!, len, s)) return valueAt(t, seg, wb, i);
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return undefined;
+    if (hi >>> 24 !== Slot.overflowLink) return undefined;
     const o = i32[wb + t.linkOff]! - t.nb;
     seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
     lb = o & t.chunkMask;
@@ -53,28 +48,23 @@ export function mapaccessStrSeg(h: Hmap, hash: number, s: string): Segment | nul
   const arena = t.arena!;
   const len = s.length;
   const b = hash & t.mask;
-  const top = tophash(hash);
+  const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
   let seg = t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
-    const u8 = seg.u8;
     const i32 = seg.i32;
     const wb = lb * bw;
-    const tb = wb << 2;
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return null;
-        continue;
-      }
+    const hi = i32[wb + 1]!;
+    for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       const k = wb + 2 + 2 * i;
       if (i32[k + 1] === len && arena.equals(i32[k]!, len, s)) {
         h.hitSlot = (lb << 3) | i;
         return seg;
       }
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return null;
+    if (hi >>> 24 !== Slot.overflowLink) return null;
     const o = i32[wb + t.linkOff]! - t.nb;
     seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
     lb = o & t.chunkMask;
@@ -98,6 +88,7 @@ export function mapaccessStrForWrite(h: Hmap, hash: number, s: string): Segment 
  */
 export function mapassignStr(h: Hmap, hash: number, s: string): Segment {
   const top = tophash(hash);
+  const pat = (top * 0x01010101) | 0;
   const len = s.length;
   let sameSizeTried = false;
   for (;;) {
@@ -113,30 +104,30 @@ export function mapassignStr(h: Hmap, hash: number, s: string): Segment {
     let segIdx = bucket >>> t.mainShift;
     let lb = bucket & t.mainMask;
     let gid = bucket;
-    search: for (;;) {
+    for (;;) {
       const seg = t.segs[segIdx]!;
-      const u8 = seg.u8;
       const i32 = seg.i32;
       const wb = lb * bw;
-      const tb = wb << 2;
-      for (let i = 0; i < Bucket.cnt; i++) {
-        const th = u8[tb + i]!;
-        if (th !== top) {
-          if (insSeg < 0 && isEmpty(th)) {
-            insSeg = segIdx;
-            insLb = lb;
-            insI = i;
-          }
-          if (th === Slot.emptyRest) break search;
-          continue;
-        }
+      // As mapassign (assign.ts): tophash bytes as words.
+      const lo = i32[wb]!;
+      const hi = i32[wb + 1]!;
+      for (let m = matches(lo ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+        const i = slotOf(m);
         const k = wb + 2 + 2 * i;
         if (i32[k + 1] === len && arena.equals(i32[k]!, len, s)) {
           h.hitSlot = (lb << 3) | i;
           return seg;
         }
       }
-      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+      if (insSeg < 0) {
+        const i = firstFree(lo, hi);
+        if (i >= 0) {
+          insSeg = segIdx;
+          insLb = lb;
+          insI = i;
+        }
+      }
+      if (hasEmptyRest(lo, hi) || hi >>> 24 !== Slot.overflowLink) break;
       gid = i32[wb + t.linkOff]!;
       const o = gid - t.nb;
       segIdx = t.nMainSegs + (o >>> t.chunkShift);
