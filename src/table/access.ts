@@ -94,35 +94,16 @@ function mapaccess1Chain32(t: Table, link: number, pat: number, w0: number): unk
   }
 }
 
-
 /** The value of a two-word key (float64, bigint64), or undefined. Go: mapaccess1_fast64. */
 export function mapaccess1Fast64(h: Hmap, hash: number, w0: number, w1: number): unknown {
-  // The tophash comparison of mapaccess1Fast32; keys are two words.
+  // The tophash comparison of mapaccess1Fast32, through matches and slotOf, and the chain in the same loop: the
+  // two-word get paths do not fit a caller's inlining budget either way. Keys are two words.
   const t = h.oldbuckets === null ? h.buckets : homeTable(h, hash);
   const b = hash & t.mask;
-  const seg = t.segs[b >>> t.mainShift]!;
-  const wb = (b & t.mainMask) * t.bw;
-  const ones = 0x01010101;
-  const pat = (tophash(hash) * ones) | 0;
-  const i32 = seg.i32;
-  const hi = i32[wb + 1]!;
-  const x = hi ^ pat;
-  const y = i32[wb]! ^ pat;
-  for (let m = (((y - ones) & ~y & 0x80808080) >>> 7) | (((x - ones) & ~x & 0x80808080) >>> 6); m !== 0; m &= m - 1) {
-    const bit = 31 - Math.clz32(m & -m);
-    const i = (bit >>> 3) | ((bit & 1) << 2);
-    const k = wb + 2 + 2 * i;
-    if (i32[k] === w0 && i32[k + 1] === w1) return valueAt(t, seg, wb, i);
-  }
-  return hi >>> 24 !== Slot.overflowLink ? undefined : mapaccess1Chain64(t, i32[wb + t.linkOff]!, pat, w0, w1);
-}
-
-/** mapaccess1Fast64 in the overflow buckets of a chain, from the bucket whose global id is `link`. */
-function mapaccess1Chain64(t: Table, link: number, pat: number, w0: number, w1: number): unknown {
+  const pat = (tophash(hash) * 0x01010101) | 0;
+  let seg = t.segs[b >>> t.mainShift]!;
+  let wb = (b & t.mainMask) * t.bw;
   for (;;) {
-    const o = link - t.nb;
-    const seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
-    const wb = (o & t.chunkMask) * t.bw;
     const i32 = seg.i32;
     const hi = i32[wb + 1]!;
     for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
@@ -131,7 +112,9 @@ function mapaccess1Chain64(t: Table, link: number, pat: number, w0: number, w1: 
       if (i32[k] === w0 && i32[k + 1] === w1) return valueAt(t, seg, wb, i);
     }
     if (hi >>> 24 !== Slot.overflowLink) return undefined;
-    link = i32[wb + t.linkOff]!;
+    const o = i32[wb + t.linkOff]! - t.nb;
+    seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
+    wb = (o & t.chunkMask) * t.bw;
   }
 }
 
