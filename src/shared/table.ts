@@ -56,7 +56,7 @@
 
 import { arch } from 'node:process';
 import { hash1, hash2, hashUnits } from '../hash.js';
-import { Bucket, matches, Slot, slotOf, tophash } from '../table/layout.js';
+import { Bucket, Slot, tophash } from '../table/layout.js';
 import { InvariantError } from '../table/verify.js';
 import { Mutex } from '../sync/mutex.js';
 import { ThreadRegistry } from '../sync/registry.js';
@@ -683,19 +683,22 @@ export class SharedTable {
    */
   private probe(t: TableView, hash: number, w0: number, w1: number): boolean {
     const b = hash & t.mask;
-    const pat = (tophash(hash) * 0x01010101) | 0;
+    const top = tophash(hash);
     const bw = this.bw;
     const kw = this.kw;
     let seg = t.segs[b >>> t.mainShift];
     let lb = b & t.mainMask;
     for (let n = 0; n < 1 << 20 && seg !== undefined; n++) {
+      const u8 = seg.u8;
       const i32 = seg.i32;
       const wb = lb * bw;
-      // The tophash bytes as two words (table/layout.ts: matches). A torn or stale word only changes which
-      // slots (always 0..7) are compared; the read is validated afterwards.
-      const hi = i32[wb + 1]! | 0;
-      for (let m = matches((i32[wb]! | 0) ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
-        const i = slotOf(m);
+      const tb = wb << 2;
+      for (let i = 0; i < Bucket.cnt; i++) {
+        const th = u8[tb + i];
+        if (th !== top) {
+          if (th === Slot.emptyRest) return false;
+          continue;
+        }
         const k = wb + 2 + i * kw;
         if (i32[k] === w0 && (kw === 1 || i32[k + 1] === w1)) {
           const v = wb + this.voff + i * this.vw;
@@ -707,7 +710,7 @@ export class SharedTable {
           return true;
         }
       }
-      if (hi >>> 24 !== Slot.overflowLink) return false;
+      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return false;
       const gid = i32[wb + this.linkOff]!;
       if (!(gid >= t.nb)) return false;
       seg = this.seg(t, gid);
