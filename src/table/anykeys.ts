@@ -28,7 +28,7 @@ import { homeTable, valueAt } from './access.js';
 import { markEmptyRest } from './delete.js';
 import { compactIfDirty, hashGrow, growWork, newoverflow } from './grow.js';
 import { Hmap } from './hmap.js';
-import { Bucket, Segment, Slot, Table, ValueRep, isEmpty, tophash } from './layout.js';
+import { Bucket, Segment, Slot, Table, ValueRep, isEmpty, matches, slotOf, tophash } from './layout.js';
 
 // Seed tweaks per type (arbitrary odd constants).
 const tweakFloat = 0x2545f491;
@@ -99,29 +99,25 @@ function hashOther(k: unknown, seed: number): number {
 export function mapaccessAny(h: Hmap, hash: number, k: unknown): unknown {
   const t = h.oldbuckets === null ? h.buckets : homeTable(h, hash);
   const b = hash & t.mask;
-  const top = tophash(hash);
+  const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
   const nan = k !== k;
   let seg = t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
-    const u8 = seg.u8;
     const i32 = seg.i32;
     const wb = lb * bw;
-    const tb = wb << 2;
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return undefined;
-        continue;
-      }
+    // The tophash bytes as words (layout.ts: matches).
+    const hi = i32[wb + 1]!;
+    for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       if (i32[wb + 2 + i] !== hash) continue;
       const kv = seg.kv!;
       const ki = ((lb << 3) | i) << 1;
       const sk = kv[ki];
       if (sk === k || (nan && sk !== sk)) return t.vk === ValueRep.side ? kv[ki + 1] : valueAt(t, seg, wb, i);
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return undefined;
+    if (hi >>> 24 !== Slot.overflowLink) return undefined;
     const o = i32[wb + t.linkOff]! - t.nb;
     seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
     lb = o & t.chunkMask;
@@ -137,22 +133,17 @@ export function mapaccessAnySeg(h: Hmap, hash: number, k: unknown): Segment | nu
 
 /** Finds k in the chain of main bucket b of t: its segment, with the slot in h.hitSlot, or null. */
 function findIn(h: Hmap, t: Table, b: number, hash: number, k: unknown): Segment | null {
-  const top = tophash(hash);
+  const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
   const nan = k !== k;
   let seg = t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
-    const u8 = seg.u8;
     const i32 = seg.i32;
     const wb = lb * bw;
-    const tb = wb << 2;
-    for (let i = 0; i < Bucket.cnt; i++) {
-      const th = u8[tb + i]!;
-      if (th !== top) {
-        if (th === Slot.emptyRest) return null;
-        continue;
-      }
+    const hi = i32[wb + 1]!;
+    for (let m = matches(i32[wb]! ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
       if (i32[wb + 2 + i] !== hash) continue;
       const slot = (lb << 3) | i;
       const sk = seg.kv![slot << 1];
@@ -161,7 +152,7 @@ function findIn(h: Hmap, t: Table, b: number, hash: number, k: unknown): Segment
         return seg;
       }
     }
-    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) return null;
+    if (hi >>> 24 !== Slot.overflowLink) return null;
     const o = i32[wb + t.linkOff]! - t.nb;
     seg = t.segs[t.nMainSegs + (o >>> t.chunkShift)]!;
     lb = o & t.chunkMask;
