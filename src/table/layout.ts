@@ -22,7 +22,8 @@
 // two 32-bit words and find the slots whose byte equals the key's tophash with the zero-byte trick (matches,
 // slotOf, firstFree, hasEmptyRest below), where Go loops over the bytes. A random lookup's byte loop exits at an
 // unpredictable slot, and each misprediction discarded the next lookups' loads: random int32 gets went from 210
-// to 130 ns at 1e6 keys and from 37 to 22 ns in cache (access.ts). The string delete, 'any' inserts and deletes, and the shared map's probe still loop over bytes.
+// to 130 ns at 1e6 keys and from 37 to 22 ns in cache (access.ts). The string delete, 'any' inserts and
+// deletes, and the shared map's probe still loop over bytes.
 //
 // String keys and values (kind 'string') keep their code units off the buckets, in the table's Arena
 // (arena.ts): one arena per table generation, shared by its segments (Segment.arena), so whoever holds a segment
