@@ -249,7 +249,8 @@ const sampledOp: readonly SampledOp[] = ['get', 'has', 'set', 'delete', 'upsert'
  *
  * The numeric gets then shrank their table code (hash1 written out, valueAt's allocating kinds out of line:
  * 680 -> 508 bytes), which paid for counting inline (countGet): Int32KeyMap.get is 118 bytes, 626 with what it
- * inlines, 690 with countGet once a loop has seen a metered map. A metered get out of line (the call, _meter
+ * inlines, 690 with countGet once a loop has seen a metered map. The word-wise tophash probe (table/access.ts)
+ * then took most of the room back: 683 bytes with what get inlines, 747 with countGet, charged 896 of 920. A metered get out of line (the call, _meter
  * toggled around the plain get) cost 0.81x of the build before metrics at 1e6 keys, where gets overlap their
  * cache misses and a call in the loop halves that overlap; inline it costs 0.94x (bench:metrics, paired).
  */
