@@ -138,12 +138,31 @@ function lockReport(m: SharedMap): string {
   }
 }
 
-/** Every survivor's final message; on a timeout, the lock states go into the error. */
-async function survivorsDone(m: SharedMap, survivors: Array<[number, Worker]>): Promise<Array<{ ops: number }>> {
+/**
+ * Every survivor's final message; on a timeout, the lock states go into the error, and with `ctl` (crash jobs)
+ * each survivor's operation in flight (kind 1 increment, 2 set or update, 3 delete; key index), to find where a
+ * survivor hangs (a rare hang under the full suite's load, 2026-11-23).
+ */
+async function survivorsDone(m: SharedMap, survivors: Array<[number, Worker]>, ctl?: Int32Array): Promise<Array<{ ops: number }>> {
   try {
     return await Promise.all(survivors.map(([id, w]) => message<{ ops: number }>(w, 20_000, `survivor ${id}`)));
   } catch (e) {
-    throw new Error(`${(e as Error).message}; locks: ${lockReport(m)}`);
+    const inFlight =
+      ctl === undefined
+        ? ''
+        : `; in flight: ${survivors.map(([id]) => `${id}: kind ${ctl[crashRecord(id) + Rec.kind]} key ${ctl[crashRecord(id) + Rec.key]}`).join(', ')}; epoch ${lockReportEpoch(m)}`;
+    throw new Error(`${(e as Error).message}; locks: ${lockReport(m)}${inFlight}`);
+  }
+}
+
+/** The map's header epoch (odd: a header change in progress), for failure messages. Best effort. */
+function lockReportEpoch(m: SharedMap): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const t = (m as any)._t;
+    return String(Atomics.load(t.c, 8)); // hEpoch (shared/table.ts)
+  } catch (e) {
+    return `(unknown: ${String(e)})`;
   }
 }
 
@@ -306,7 +325,7 @@ describe('shared map: workers terminated at random', () => {
       await Promise.all(survivors.map(([id, w]) => started(ctl, id, w)));
       await new Promise((r) => setTimeout(r, 200));
       Atomics.store(ctl, Ctl.stop, 1);
-      const done = await survivorsDone(m, survivors);
+      const done = await survivorsDone(m, survivors, ctl);
       await Promise.all(survivors.map(([, w]) => exited(w, 5000)));
       assert.ok(killedIds.length >= 10, `${killedIds.length} workers killed`);
 
