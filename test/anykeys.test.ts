@@ -236,42 +236,50 @@ describe("'any' keys: model against Map (verify after every step)", () => {
   });
 
   test('heavy churn: thousands of inserts and deletes of mixed keys, verify after every step', () => {
-    const m = new HashMap({ key: 'any', value: 'any', seed: 7 });
-    const model = new Map<unknown, unknown>();
-    const live: unknown[] = [];
-    let x = 12345;
-    const rnd = (): number => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return x >>> 0;
-    };
+    // Objects and symbols hash by identity ids given in order of first sight (anykeys.ts), so the layout, and
+    // whether one run's overflow buckets pile up to a same-size growth, depends on how many ids earlier tests
+    // used (a property test before this one stops on a time limit): one run missed it in about 4% of id
+    // offsets (a CI failure on 2026-11-23). Three seeds: every run is checked, the growth is asked of the three.
+    let sameSize = 0;
+    for (const seed of [7, 8, 9]) {
+      const m = new HashMap({ key: 'any', value: 'any', seed });
+      const model = new Map<unknown, unknown>();
+      const live: unknown[] = [];
+      let x = 12345;
+      const rnd = (): number => {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return x >>> 0;
+      };
 
-    for (let step = 0; step < 6000; step++) {
-      const r = rnd();
-      // Grow to about 100 live keys in 16 buckets, then churn: chains overflow and the overflow buckets pile
-      // up until a same-size growth re-packs them.
-      if (live.length < (step < 3000 ? 100 : 40 + (step % 300)) && r % 3 !== 0) {
-        const t = r % 5;
-        const k = t === 0 ? { step } : t === 1 ? `c${step}` : t === 2 ? step + 0.25 : t === 3 ? BigInt(step) : Symbol(String(step));
-        m.set(k, step);
-        model.set(k, step);
-        live.push(k);
-      } else if (live.length > 0) {
-        const i = r % live.length;
-        const k = live[i]!;
-        live[i] = live[live.length - 1]!;
-        live.pop();
-        assert.equal(m.delete(k), true);
-        model.delete(k);
-        assert.equal(m.has(k), false);
-        assert.equal(holds(m, k), false, 'a deleted key is not held by any side array');
+      for (let step = 0; step < 6000; step++) {
+        const r = rnd();
+        // Grow to about 100 live keys in 16 buckets, then churn: chains overflow and the overflow buckets pile
+        // up until a same-size growth re-packs them.
+        if (live.length < (step < 3000 ? 100 : 40 + (step % 300)) && r % 3 !== 0) {
+          const t = r % 5;
+          const k = t === 0 ? { step } : t === 1 ? `c${step}` : t === 2 ? step + 0.25 : t === 3 ? BigInt(step) : Symbol(String(step));
+          m.set(k, step);
+          model.set(k, step);
+          live.push(k);
+        } else if (live.length > 0) {
+          const i = r % live.length;
+          const k = live[i]!;
+          live[i] = live[live.length - 1]!;
+          live.pop();
+          assert.equal(m.delete(k), true);
+          model.delete(k);
+          assert.equal(m.has(k), false);
+          assert.equal(holds(m, k), false, 'a deleted key is not held by any side array');
+        }
+        m.verify();
       }
-      m.verify();
+      sameSize += m.metrics().sameSizeGrowths;
+      assert.ok(m.metrics().doublings > 3);
+      sameContents(m, model);
     }
-    assert.ok(m.metrics().sameSizeGrowths > 0, 'the churn triggered a same-size growth');
-    assert.ok(m.metrics().doublings > 3);
-    sameContents(m, model);
+    assert.ok(sameSize > 0, 'the churn triggered a same-size growth');
   });
 
   test('every value kind with any keys, including string values (arena) and increment', () => {
