@@ -25,6 +25,7 @@ import {
   ownKey,
   rng,
 } from './workers/shared-map-shared.js';
+import { workerStacks } from './stacks.js';
 import type { CountResult, InspectResult, Job, NoneResult, ReadResult, SharedMap } from './workers/shared-map-shared.js';
 
 const workerUrl = new URL('./workers/shared-map-worker.js', import.meta.url);
@@ -144,14 +145,25 @@ function lockReport(m: SharedMap): string {
  * survivor hangs (a rare hang under the full suite's load, 2026-11-23).
  */
 async function survivorsDone(m: SharedMap, survivors: Array<[number, Worker]>, ctl?: Int32Array): Promise<Array<{ ops: number }>> {
+  const answered = new Set<number>();
   try {
-    return await Promise.all(survivors.map(([id, w]) => message<{ ops: number }>(w, 20_000, `survivor ${id}`)));
+    return await Promise.all(
+      survivors.map(([id, w]) =>
+        message<{ ops: number }>(w, 20_000, `survivor ${id}`).then((r) => {
+          answered.add(id);
+          return r;
+        }),
+      ),
+    );
   } catch (e) {
+    const silent = survivors.filter(([id, w]) => !answered.has(id) && live.has(w));
+    const stacks = await workerStacks(silent.map(([, w]) => w)).catch((err: unknown) => new Map<number, string>([[-1, String(err)]]));
+    const where = `; stacks: ${silent.map(([id, w]) => `survivor ${id}: ${stacks.get(w.threadId) ?? '?'}`).join(' | ')}`;
     const inFlight =
       ctl === undefined
         ? ''
         : `; in flight: ${survivors.map(([id]) => `${id}: kind ${ctl[crashRecord(id) + Rec.kind]} key ${ctl[crashRecord(id) + Rec.key]}`).join(', ')}; epoch ${lockReportEpoch(m)}`;
-    throw new Error(`${(e as Error).message}; locks: ${lockReport(m)}${inFlight}`);
+    throw new Error(`${(e as Error).message}; locks: ${lockReport(m)}${inFlight}${where}`);
   }
 }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { Mutex, RWMutex, ThreadRegistry } from '../src/sync/index.js';
+import { fifoRelease } from '../src/sync/sema.js';
 import { C, crashMemWords } from './workers/sync-crash-shared.js';
 import type { CrashJob } from './workers/sync-crash-shared.js';
 
@@ -183,6 +184,64 @@ describe('Mutex: a waiter dies', () => {
     assert.equal(r.tookOver, false);
     assert.ok(r.at - t0 < waiterBoundMs + 200, `the live waiter got in after ${(r.at - t0).toFixed(1)} ms`);
     assert.equal(mm[C.counter], 1);
+  });
+});
+
+describe('Mutex: an unlocker dies between taking the right to wake and waking (regression)', () => {
+  // unlock() drops mutexLocked, then (wake) takes one waiter off the count and sets mutexWoken with one CAS,
+  // then releases a token on the semaphore. A thread terminated between the two leaves the last waiter asleep
+  // with a count of 0: before the fix, checkStall saw no waiter to wake and the waiter slept forever (a hang
+  // of test/shared-workers.test.ts, 2 of 12 full runs). The dead unlocker's steps are played here on the
+  // mutex's words, so the test is exact, not a race.
+  const mutexLocked = 1;
+  const mutexWoken = 2;
+  const sema = 4; // the semaphore's first word (mutex.ts)
+  const frontWaiting = sema + 2; // sema.ts
+
+  it('the waiter in the ticket line gets in, within the stall bound', async () => {
+    const reg = new ThreadRegistry();
+    const i32 = new Int32Array(new SharedArrayBuffer(Mutex.words * 4));
+    const m = Mutex.over(i32, 0, { registry: reg, checkMs });
+    const mm = mem();
+    m.lock();
+    const w = spawn(reg, { job: 'wait', mutex: m.share(), mem: mm, holdMs: 0 });
+    const got = message<{ tookOver: boolean; at: number }>(w, 10_000, 'the waiter');
+    await until(() => m.state.waiters === 1 && m.queued.line === 1, 'the waiter to queue');
+    Atomics.store(i32, 0, mutexWoken); // unlocked, count 0, mutexWoken: the dead unlocker's CAS, no release
+    const t0 = wallNow();
+    const r = await got;
+    assert.equal(r.tookOver, false);
+    assert.ok(r.at - t0 < waiterBoundMs + 200, `the waiter got in after ${(r.at - t0).toFixed(1)} ms`);
+    assert.equal(mm[C.counter], 1);
+    await exited(w, 5000);
+    assert.equal(m.state.word, 0, 'unlocked, nobody counted, mutexWoken cleared by the woken waiter');
+  });
+
+  it('the waiter in the front lane gets in, within the stall bound', async () => {
+    const reg = new ThreadRegistry();
+    const i32 = new Int32Array(new SharedArrayBuffer(Mutex.words * 4));
+    const m = Mutex.over(i32, 0, { registry: reg, checkMs });
+    const mm = mem();
+    m.lock();
+    const held = Atomics.load(i32, 0); // mutexLocked | our tag
+    assert.equal(held & 0xff, mutexLocked);
+    const w = spawn(reg, { job: 'wait', mutex: m.share(), mem: mm, holdMs: 0 });
+    const got = message<{ tookOver: boolean; at: number }>(w, 10_000, 'the waiter');
+    await until(() => m.state.waiters === 1 && m.queued.line === 1, 'the waiter to queue');
+    // Woken, it finds the mutex taken by a barger (still us) and requeues in the front lane (Go's lifo).
+    Atomics.store(i32, 0, held | mutexWoken);
+    fifoRelease(i32, sema);
+    await until(() => m.state.waiters === 1 && m.queued.front === 1, 'the waiter to requeue in the front lane');
+    // An unlocker that dies inside the release: the count taken, frontWaiting taken, no token given.
+    Atomics.store(i32, 0, mutexWoken);
+    Atomics.sub(i32, frontWaiting, 1);
+    const t0 = wallNow();
+    const r = await got;
+    assert.equal(r.tookOver, false);
+    assert.ok(r.at - t0 < waiterBoundMs + 200, `the waiter got in after ${(r.at - t0).toFixed(1)} ms`);
+    assert.equal(mm[C.counter], 1);
+    await exited(w, 5000);
+    assert.equal(m.state.word, 0);
   });
 });
 

@@ -43,7 +43,8 @@
 // - A waiter that dies queued, a spinner that dies with mutexWoken set, an unlocker that dies between
 //   dropping mutexLocked and waking someone: each loses a wakeup. A waiter that sees the mutex unlocked and no
 //   token released by the semaphore for 2 * checkMs clears mutexWoken and wakes the next waiter itself
-//   (checkStall). A dead waiter's ticket costs the queue one such stall; its unit in the waiter count is
+//   (checkStall); if the waiter count is 0 (the dead unlocker took the last unit), it releases a token to its
+//   own lane. A dead waiter's ticket costs the queue one such stall; its unit in the waiter count is
 //   consumed by the wakeup granted to it. If the woken thread was alive after all (not run for 2 * checkMs),
 //   the cost is a spurious wakeup: in normal mode every taker still has to win the CAS on mutexLocked.
 // - That is why a registry-bound mutex never enters starvation mode: a handoff gives the mutex to a thread
@@ -58,7 +59,7 @@ import { checkRegion, handleWords, now, selfOwner, SyncError } from './common.js
 import { availableParallelism } from 'node:os';
 import { ThreadRegistry, tagBits } from './registry.js';
 import type { ThreadRegistryHandle } from './registry.js';
-import { fifoAcquire, fifoAcquireAsync, fifoAcquireTimed, fifoAcquireTimedAsync, fifoQueued, fifoRelease, fifoReleases, fifoWords } from './sema.js';
+import { fifoAcquire, fifoAcquireAsync, fifoAcquireTimed, fifoAcquireTimedAsync, fifoQueued, fifoRelease, fifoReleaseLane, fifoReleases, fifoWords } from './sema.js';
 
 const mutexLocked = 1;
 const mutexWoken = 2;
@@ -145,7 +146,7 @@ export class Mutex {
   /** mutexLocked | this thread's registry tag << tagShift: what the locking CAS writes. */
   private readonly lockedWord: number;
   private readonly tag: number;
-  private readonly check: () => void;
+  private readonly check: (front: boolean) => void;
   /** Stall watch (registry mutexes): the semaphore's release count when first seen, and when. */
   private stallReleases = 0;
   private stallSince = -1;
@@ -167,7 +168,7 @@ export class Mutex {
     if (!(this.checkMs > 0)) throw new RangeError('hmap: Mutex checkMs must be > 0');
     this.tag = this.registry === null ? 0 : this.registry.join();
     this.lockedWord = mutexLocked | (this.tag << tagShift);
-    this.check = (): void => this.checkHolder();
+    this.check = (front: boolean): void => this.checkHolder(front);
   }
 
   /**
@@ -291,12 +292,12 @@ export class Mutex {
    * A waiter's periodic look at the holder (registry mutexes): if the registry says the thread whose tag is
    * in the state word is dead, unlock on its behalf, leaving mutexAbandoned for the next holder to see.
    */
-  private checkHolder(): void {
+  private checkHolder(front: boolean): void {
     const i32 = this.i32;
     const at = this.at;
     let old = Atomics.load(i32, at);
     if ((old & mutexLocked) === 0) {
-      this.checkStall(old);
+      this.checkStall(old, front);
       return;
     }
     this.stallSince = -1;
@@ -316,13 +317,17 @@ export class Mutex {
   }
 
   /**
-   * The mutex is unlocked, we wait for it: if no token has been released for stallMs, the wakeup meant for
-   * us was lost (a dead waiter took it, a dead spinner left mutexWoken set, an unlocker died before waking
-   * anyone): clear mutexWoken and wake the next waiter, as unlock would. Wrong only when a woken thread is
-   * alive but has not run for stallMs, and then it costs a spurious wakeup (normal mode: whoever wakes still
-   * has to win the CAS on mutexLocked).
+   * The mutex is unlocked, we wait for it (`front`: in the front lane): if no token has been released for
+   * 2 * checkMs, the wakeup meant for us was lost (a dead waiter took it, a dead spinner left mutexWoken set, an
+   * unlocker died before waking anyone): clear mutexWoken and wake the next waiter, as unlock would. If the
+   * waiter count is 0 although we wait, the unit it lost was ours: an unlocker took the right to wake (count
+   * down, mutexWoken set) and died before releasing the token. Then release a token to our own lane without
+   * touching the count (regression: a survivor of test/shared-workers.test.ts slept forever in the ticket line
+   * of a stripe lock whose count was 0, found with test/stacks.ts and gdb on 2026-11-23). Wrong only when a
+   * woken thread or an unlocker is alive but has not run for 2 * checkMs, and then it costs a spurious wakeup
+   * (normal mode: whoever wakes still has to win the CAS on mutexLocked).
    */
-  private checkStall(old: number): void {
+  private checkStall(old: number, front: boolean): void {
     const r = fifoReleases(this.i32, this.at + sema);
     const t = now();
     if (this.stallSince < 0 || r !== this.stallReleases) {
@@ -330,8 +335,12 @@ export class Mutex {
       this.stallSince = t;
       return;
     }
-    if (t - this.stallSince < 2 * this.checkMs || waiters(old) === 0) return;
+    if (t - this.stallSince < 2 * this.checkMs) return;
     this.stallSince = -1;
+    if (waiters(old) === 0) {
+      fifoReleaseLane(this.i32, this.at + sema, front);
+      return;
+    }
     const nw = old & ~mutexWoken;
     if (Atomics.compareExchange(this.i32, this.at, old, nw) === old) this.wake(nw);
   }

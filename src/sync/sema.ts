@@ -146,12 +146,12 @@ export async function fifoAcquireAsync(i32: Int32Array, at: number, front: boole
 }
 
 /**
- * fifoAcquire that wakes every `ms` milliseconds while it waits and calls onTimeout() (which may release
- * tokens, for instance on behalf of a dead holder), then goes back to waiting with the same ticket or place
- * in the front lane: a timeout never costs a waiter its turn. onTimeout() also runs once before the first
- * sleep.
+ * fifoAcquire that wakes every `ms` milliseconds while it waits and calls onTimeout(front) (which may release
+ * tokens, for instance on behalf of a dead holder; `front` says which lane the caller waits in), then goes
+ * back to waiting with the same ticket or place in the front lane: a timeout never costs a waiter its turn.
+ * onTimeout also runs once before the first sleep.
  */
-export function fifoAcquireTimed(i32: Int32Array, at: number, front: boolean, ms: number, onTimeout: () => void): void {
+export function fifoAcquireTimed(i32: Int32Array, at: number, front: boolean, ms: number, onTimeout: (front: boolean) => void): void {
   let due = 0; // when onTimeout runs next (0: now)
   if (front) {
     if (joinFront(i32, at)) return;
@@ -163,7 +163,7 @@ export function fifoAcquireTimed(i32: Int32Array, at: number, front: boolean, ms
       }
       const left = due - performance.now();
       if (left <= 0) {
-        onTimeout();
+        onTimeout(true);
         due = performance.now() + ms;
         continue;
       }
@@ -177,7 +177,7 @@ export function fifoAcquireTimed(i32: Int32Array, at: number, front: boolean, ms
     if (((Atomics.load(i32, at + grants) - t) | 0) > 0) return;
     const left = due - performance.now();
     if (left <= 0) {
-      onTimeout();
+      onTimeout(false);
       due = performance.now() + ms;
       continue;
     }
@@ -186,7 +186,7 @@ export function fifoAcquireTimed(i32: Int32Array, at: number, front: boolean, ms
 }
 
 /** fifoAcquireTimed without blocking the thread. */
-export async function fifoAcquireTimedAsync(i32: Int32Array, at: number, front: boolean, ms: number, onTimeout: () => void): Promise<void> {
+export async function fifoAcquireTimedAsync(i32: Int32Array, at: number, front: boolean, ms: number, onTimeout: (front: boolean) => void): Promise<void> {
   let due = 0;
   if (front) {
     if (joinFront(i32, at)) return;
@@ -198,7 +198,7 @@ export async function fifoAcquireTimedAsync(i32: Int32Array, at: number, front: 
       }
       const left = due - performance.now();
       if (left <= 0) {
-        onTimeout();
+        onTimeout(true);
         due = performance.now() + ms;
         continue;
       }
@@ -213,7 +213,7 @@ export async function fifoAcquireTimedAsync(i32: Int32Array, at: number, front: 
     if (((Atomics.load(i32, at + grants) - t) | 0) > 0) return;
     const left = due - performance.now();
     if (left <= 0) {
-      onTimeout();
+      onTimeout(false);
       due = performance.now() + ms;
       continue;
     }
@@ -231,6 +231,32 @@ export function fifoRelease(i32: Int32Array, at: number): void {
     Atomics.add(i32, at + releases, 1);
     unlockSema(i32, at + lockWord);
     Atomics.notify(i32, at + frontGrants, 1);
+    return;
+  }
+  const g = Atomics.add(i32, at + grants, 1);
+  Atomics.add(i32, at + releases, 1);
+  unlockSema(i32, at + lockWord);
+  const slot = at + ring + (g & ringMask);
+  Atomics.add(i32, slot, 1);
+  Atomics.notify(i32, slot);
+}
+
+/**
+ * Releases one token to a given lane (front: the front lane, else the oldest ticket), for a waiter in that lane
+ * that finds a wakeup lost (Mutex.checkStall): a releaser died after the mutex's accounting gave the token away
+ * and before this semaphore released it, so fifoRelease's choice of lane (by frontWaiting, which the dead
+ * releaser may have decremented already) could miss the waiter. A front-lane token also takes one from
+ * frontWaiting when it is above 0; a token nobody is there to take is taken by a later waiter of that lane at
+ * once (a spurious wakeup, which the mutex tolerates).
+ */
+export function fifoReleaseLane(i32: Int32Array, at: number, front: boolean): void {
+  lockSema(i32, at + lockWord);
+  if (front) {
+    if (Atomics.load(i32, at + frontWaiting) > 0) Atomics.sub(i32, at + frontWaiting, 1);
+    Atomics.add(i32, at + frontGrants, 1);
+    Atomics.add(i32, at + releases, 1);
+    unlockSema(i32, at + lockWord);
+    Atomics.notify(i32, at + frontGrants);
     return;
   }
   const g = Atomics.add(i32, at + grants, 1);
