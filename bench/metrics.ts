@@ -160,6 +160,9 @@ type Measurement = Record<string, Record<string, Ratios>>;
 
 const phaseNames = ['1: no metered map', '2: metered maps too'] as const;
 
+/** The `metrics` option of the 'on' configuration: the default sampling, or --sample-every. */
+let onOption: true | { sampleEvery: number } = true;
+
 async function measure(baselineRev: string, n: number, rounds: number, passes: number, oursFirst: boolean): Promise<Measurement> {
   // Which build is loaded first alternates between processes: load order alone moved gets by a few percent.
   type Ours = { HashMap: new (o: object) => IntMap };
@@ -179,7 +182,7 @@ async function measure(baselineRev: string, n: number, rounds: number, passes: n
   const makeBase: Make = () => base.make({ key: 'int32', value: 'int32' });
   const makeControl: Make = () => base.makeControl({ key: 'int32', value: 'int32' });
   const makeOff: Make = () => new HashMap({ key: 'int32', value: 'int32' });
-  const makeOn: Make = () => new HashMap({ key: 'int32', value: 'int32', metrics: true });
+  const makeOn: Make = () => new HashMap({ key: 'int32', value: 'int32', metrics: onOption });
   const baseline = { name: 'baseline', make: makeBase, loops: baseLoops };
   const control = { name: 'control', make: makeControl, loops: controlLoops };
   const off = { name: 'off', make: makeOff, loops: ourLoops };
@@ -222,7 +225,7 @@ async function measureSolo(which: Solo, baselineRev: string, n: number): Promise
   const make: Make =
     which === 'baseline'
       ? ((b) => () => b.make({ key: 'int32', value: 'int32' }))(await baselineHashMap(baselineRev))
-      : ((H) => () => new H({ key: 'int32', value: 'int32', metrics: which === 'on' }))(((await import('../src/index.js')) as unknown as Ours).HashMap);
+      : ((H) => () => new H({ key: 'int32', value: 'int32', metrics: which === 'on' ? onOption : false }))(((await import('../src/index.js')) as unknown as Ours).HashMap);
   const keys = new Int32Array(n);
   for (let i = 0; i < n; i++) keys[i] = fmix32(i ^ 0x9e3779b9) | 0;
   const order = new Int32Array(Math.max(n, 1e6));
@@ -263,12 +266,18 @@ async function main(): Promise<void> {
     .option('--processes <n>', 'processes, one after another (each its own JIT and memory layout)', '5')
     .option('--rounds <n>', 'rounds per phase and process', '3')
     .option('--passes <n>', 'lookup passes per map and round', '3')
+    .option('--sample-every <n>', "metrics 'on' with { sampleEvery: n } instead of the default (what the sampling costs apart from the counting)")
     .addOption(new Option('--child', 'run one process\'s measurement and print it as JSON').hideHelp())
     .addOption(new Option('--ours-first', 'with --child: load this build before the baseline').hideHelp())
     .option('--solo-pairs <n>', 'triples of single-build processes (baseline, off, on) for the isolated comparison; 0: none', '8')
     .addOption(new Option('--solo <which>', 'run one single-build measurement and print it as JSON').choices(['baseline', 'off', 'on']).hideHelp());
   program.parse(process.argv);
-  const opts = program.opts<{ baseline: string; n: string; processes: string; rounds: string; passes: string; child?: boolean; oursFirst?: boolean; soloPairs: string; solo?: Solo }>();
+  const opts = program.opts<{ baseline: string; n: string; processes: string; rounds: string; passes: string; sampleEvery?: string; child?: boolean; oursFirst?: boolean; soloPairs: string; solo?: Solo }>();
+  if (opts.sampleEvery !== undefined) {
+    const every = Number(opts.sampleEvery);
+    if (!Number.isSafeInteger(every) || every < 1 || every > 2 ** 20) program.error('--sample-every: an integer in [1, 1048576]');
+    onOption = { sampleEvery: every };
+  }
   const n = Number(opts.n);
   const processes = Number(opts.processes);
   const rounds = Number(opts.rounds);
@@ -295,6 +304,7 @@ async function main(): Promise<void> {
   const script = fileURLToPath(import.meta.url);
   for (let p = 0; p < processes; p++) {
     const args = [script, '--baseline', opts.baseline, '--n', opts.n, '--rounds', opts.rounds, '--passes', opts.passes, '--child'];
+    if (opts.sampleEvery !== undefined) args.push('--sample-every', opts.sampleEvery);
     if (p % 2 === 0) args.push('--ours-first');
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     runs.push(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
@@ -308,6 +318,7 @@ async function main(): Promise<void> {
     for (let j = 0; j < kinds.length; j++) {
       const which = kinds[(p + j) % kinds.length]!;
       const args = [script, '--baseline', opts.baseline, '--n', opts.n, '--solo', which];
+      if (opts.sampleEvery !== undefined) args.push('--sample-every', opts.sampleEvery);
       const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       solo[which].push(JSON.parse(out.trim().split('\n').pop()!) as { set: number; get: number });
     }
@@ -348,7 +359,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `metrics cost, int32 -> int32, N=${n}, ${processes} processes x ${rounds} rounds per phase (${passes} get passes each), chunks of ${chunk} operations interleaved, node ${process.version}, baseline ${commit.slice(0, 7)} (${opts.baseline})`,
+    `metrics cost, int32 -> int32, N=${n}, ${processes} processes x ${rounds} rounds per phase (${passes} get passes each), chunks of ${chunk} operations interleaved, node ${process.version}, baseline ${commit.slice(0, 7)} (${opts.baseline}), metrics on: ${opts.sampleEvery === undefined ? 'the default sampling' : `sampleEvery ${opts.sampleEvery}`}`,
   );
   console.log(`load average before: ${load0}, after: ${loadavg()}`);
   console.table(rows);
