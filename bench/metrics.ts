@@ -8,9 +8,9 @@
 //      design, a metered subclass, slow plain maps down):
 //        baseline   again
 //        off        this build, a map without metrics (the loops of phase 1)
-//        on         this build, metrics: true (default sampling: one operation in 64 timed), the same loops
+//        on         this build, metrics: true (default sampling: one operation in 1024 timed), the same loops
 // Interleaved finely: every configuration's work is cut into chunks of about 50,000 operations, and chunk c of
-// every configuration runs (in rotating order) before chunk c + 1 of any, so each chunk is paired with the
+// every configuration runs (in an order drawn at random for each c) before chunk c + 1 of any, so each chunk is paired with the
 // baseline's same chunk measured within milliseconds of it; a process's figure is the median over its chunks of
 // (baseline chunk time / configuration chunk time). That alone was not enough: two module instances of the same
 // code (the control) differed by up to 7% on gets in one process, and by a different amount in the next (JIT
@@ -36,11 +36,15 @@ type Make = () => IntMap;
  * The build of `rev` (revision.ts); returns two makers of its HashMap from two module instances (the second imported under a query string): the baseline, and a control that is the same
  * code compiled and optimized apart, whose difference from the baseline shows the method's own noise.
  */
-async function baselineHashMap(rev: string): Promise<{ commit: string; make: (opts: object) => IntMap; makeControl: (opts: object) => IntMap }> {
+async function baselineHashMap(rev: string, controlFirst = false): Promise<{ commit: string; make: (opts: object) => IntMap; makeControl: (opts: object) => IntMap }> {
   const { commit, url } = compileRevision(rev);
   type Mod = { HashMap: new (o: object) => IntMap };
-  const mod = (await import(url)) as Mod;
-  const control = (await import(`${url}?control`)) as Mod;
+  // Which instance loads first alternates between processes (--control-first): the one loaded second measured
+  // 3-13% slower on 1e6-key gets in every process while it was always the control.
+  const first = (await import(controlFirst ? `${url}?control` : url)) as Mod;
+  const second = (await import(controlFirst ? url : `${url}?control`)) as Mod;
+  const mod = controlFirst ? second : first;
+  const control = controlFirst ? first : second;
   return { commit, make: (opts) => new mod.HashMap(opts), makeControl: (opts) => new control.HashMap(opts) };
 }
 
@@ -86,11 +90,28 @@ let sink = 0;
 
 const chunk = 50_000;
 
-/** Runs chunk i of every configuration, in an order that rotates with i, and tallies its time under `op`. */
+/** A seeded permutation source (xorshift32), so runs are repeatable. */
+let orderState = 0x2545f491;
+function shuffled<T>(xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    orderState ^= orderState << 13;
+    orderState ^= orderState >>> 17;
+    orderState ^= orderState << 5;
+    const j = (orderState >>> 0) % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * Runs chunk i of every configuration, in a random order drawn for each i, and tallies its time under `op`.
+ * Not a rotation: rotating a cycle keeps each configuration's predecessor the same (the baseline always ran
+ * right after 'on'), and the identical control measured 5-10% slower than the baseline on 1e6-key gets then.
+ */
 function interleave(configs: Config[], chunks: number, results: Map<string, Result>, op: 'set' | 'get', run: (c: Config, i: number) => number): void {
   for (let i = 0; i < chunks; i++) {
-    for (let j = 0; j < configs.length; j++) {
-      const c = configs[(i + j) % configs.length]!;
+    for (const c of shuffled(configs)) {
       const t = performance.now();
       const ops = run(c, i);
       const ms = performance.now() - t;
@@ -163,11 +184,11 @@ const phaseNames = ['1: no metered map', '2: metered maps too'] as const;
 /** The `metrics` option of the 'on' configuration: the default sampling, or --sample-every. */
 let onOption: true | { sampleEvery: number } = true;
 
-async function measure(baselineRev: string, n: number, rounds: number, passes: number, oursFirst: boolean): Promise<Measurement> {
+async function measure(baselineRev: string, n: number, rounds: number, passes: number, oursFirst: boolean, controlFirst: boolean): Promise<Measurement> {
   // Which build is loaded first alternates between processes: load order alone moved gets by a few percent.
   type Ours = { HashMap: new (o: object) => IntMap };
   const ours = oursFirst ? ((await import('../src/index.js')) as unknown as Ours) : null;
-  const base = await baselineHashMap(baselineRev);
+  const base = await baselineHashMap(baselineRev, controlFirst);
   const { HashMap } = ours ?? ((await import('../src/index.js')) as unknown as Ours);
   const keys = new Int32Array(n);
   for (let i = 0; i < n; i++) keys[i] = fmix32(i ^ 0x9e3779b9) | 0;
@@ -264,15 +285,16 @@ async function main(): Promise<void> {
     .option('--baseline <rev>', 'git revision of the build before metrics', 'cc3b0d7~1')
     .option('--n <n>', 'map size', '1e6')
     .option('--processes <n>', 'processes, one after another (each its own JIT and memory layout)', '5')
-    .option('--rounds <n>', 'rounds per phase and process', '3')
+    .option('--rounds <n>', 'rounds per phase and process (4: in phase 2 each configuration is allocated first once)', '4')
     .option('--passes <n>', 'lookup passes per map and round', '3')
     .option('--sample-every <n>', "metrics 'on' with { sampleEvery: n } instead of the default (what the sampling costs apart from the counting)")
     .addOption(new Option('--child', 'run one process\'s measurement and print it as JSON').hideHelp())
     .addOption(new Option('--ours-first', 'with --child: load this build before the baseline').hideHelp())
+    .addOption(new Option('--control-first', "with --child: load the control's module instance before the baseline's").hideHelp())
     .option('--solo-pairs <n>', 'triples of single-build processes (baseline, off, on) for the isolated comparison; 0: none', '8')
     .addOption(new Option('--solo <which>', 'run one single-build measurement and print it as JSON').choices(['baseline', 'off', 'on']).hideHelp());
   program.parse(process.argv);
-  const opts = program.opts<{ baseline: string; n: string; processes: string; rounds: string; passes: string; sampleEvery?: string; child?: boolean; oursFirst?: boolean; soloPairs: string; solo?: Solo }>();
+  const opts = program.opts<{ baseline: string; n: string; processes: string; rounds: string; passes: string; sampleEvery?: string; child?: boolean; oursFirst?: boolean; controlFirst?: boolean; soloPairs: string; solo?: Solo }>();
   if (opts.sampleEvery !== undefined) {
     const every = Number(opts.sampleEvery);
     if (!Number.isSafeInteger(every) || every < 1 || every > 2 ** 20) program.error('--sample-every: an integer in [1, 1048576]');
@@ -293,7 +315,7 @@ async function main(): Promise<void> {
     return;
   }
   if (opts.child) {
-    console.log(JSON.stringify(await measure(opts.baseline, n, rounds, passes, opts.oursFirst === true)));
+    console.log(JSON.stringify(await measure(opts.baseline, n, rounds, passes, opts.oursFirst === true, opts.controlFirst === true)));
     return;
   }
 
@@ -306,6 +328,7 @@ async function main(): Promise<void> {
     const args = [script, '--baseline', opts.baseline, '--n', opts.n, '--rounds', opts.rounds, '--passes', opts.passes, '--child'];
     if (opts.sampleEvery !== undefined) args.push('--sample-every', opts.sampleEvery);
     if (p % 2 === 0) args.push('--ours-first');
+    if (p % 4 === 1 || p % 4 === 2) args.push('--control-first');
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     runs.push(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
   }

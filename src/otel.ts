@@ -35,7 +35,7 @@ export interface InstrumentOptions {
   name: string;
   /** More attributes for every data point. */
   attributes?: Attributes;
-  /** Sampling, if instrument() is what turns metrics on (default: one operation in 64). */
+  /** Sampling, if instrument() is what turns metrics on (default: one operation in 1024). */
   sampleEvery?: number;
 }
 

@@ -44,7 +44,7 @@ describe('metrics: off by default', () => {
       assert.throws(() => new HashMap({ key: 'int32', value: 'int32', metrics: { sampleEvery: bad } }), RangeError, String(bad));
     }
     assert.equal(new HashMap({ key: 'int32', value: 'int32', metrics: false }).metrics().enabled, false);
-    assert.equal(new HashMap({ key: 'int32', value: 'int32', metrics: {} }).metrics().sampleEvery, 64);
+    assert.equal(new HashMap({ key: 'int32', value: 'int32', metrics: {} }).metrics().sampleEvery, 1024);
   });
 });
 

@@ -59,9 +59,16 @@ describe('hmap/otel with the OpenTelemetry SDK', () => {
     assert.equal(valueOf(data, instrumentNames.entries, a), 99);
     assert.equal(valueOf(data, instrumentNames.growths, { ...a, 'hmap.growth.kind': 'doubling' }), m.metrics().doublings);
     assert.equal(valueOf(data, instrumentNames.memory, a), m.stats().bytes);
-    const units = new Map(data.map((d) => [d.descriptor.name, d.descriptor.unit]));
+    // At the default sampling (one operation in 1024) these 141 operations may have had none timed: 1024
+    // more gets have.
+    for (let i = 0; i < 1024; i++) m.get(i % 50);
+    const more = await collect();
+    const units = new Map(more.map((d) => [d.descriptor.name, d.descriptor.unit]));
     assert.equal(units.get(instrumentNames.memory), 'By');
     assert.equal(units.get(instrumentNames.duration), 's');
+    const duration = more.find((x) => x.descriptor.name === instrumentNames.duration)!;
+    const samples = duration.dataPoints.reduce((n, p) => n + (p.value as { count: number }).count, 0);
+    assert.ok(samples >= 1 && samples <= 2, `${samples} sampled operations of 1165`);
     await provider.shutdown();
   });
 

@@ -104,7 +104,7 @@ describe('shared map metrics', () => {
     assert.equal(s.sampleEvery, 2);
     assert.equal(other.metrics().hits, 3, 'an attached view reads the same shared counters');
     assert.ok(s.shared.lockAcquisitions >= 4, 'writes took stripe locks');
-    assert.equal(new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: true }).metrics().sampleEvery, 64);
+    assert.equal(new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: true }).metrics().sampleEvery, 1024);
     assert.equal(new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: false }).metrics().enabled, false);
     assert.throws(() => new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: { sampleEvery: 0 } }), RangeError);
     assert.throws(() => new HashMap({ key: 'int32', value: 'int32', shared: true, metrics: { every: 2 } as never }), /unknown metrics option 'every'/);

@@ -16,7 +16,7 @@ import { hash1, hash2, hashString } from '../hash.js';
 import { bigint64Words, describe, float64Words, isBigInt64, isInt32, isUint32, rejectKind, scratchHigh } from '../kinds/kinds.js';
 import type { KeyKind, ValueKind } from '../kinds/kinds.js';
 import { ValueRep } from '../table/layout.js';
-import { LatencyHistogram, sampledOps } from '../metrics.js';
+import { LatencyHistogram, defaultSampleEvery, sampledOps } from '../metrics.js';
 import type { HashMapMetrics, LatencySink, LatencySnapshot, MetricsOptions, SampledOp } from '../metrics.js';
 import { Mc, SharedTable, maxStringUnits } from './table.js';
 import type { SharedTableHandle } from './table.js';
@@ -90,8 +90,8 @@ export abstract class SharedHashMap<K, V> {
   /** @internal */ _v0 = 0;
   /** @internal */ _v1 = 0;
   /** @internal This thread's latency sampling: one call in _sampleEvery is timed (when the map counts). */
-  _sampleEvery = 64;
-  /** @internal */ _countdown = 64;
+  _sampleEvery = defaultSampleEvery;
+  /** @internal */ _countdown = defaultSampleEvery;
   /** @internal */ _latency: Record<SampledOp, LatencyHistogram> | null = null;
   /** @internal */ _sinks: LatencySink[] = [];
 
@@ -547,7 +547,7 @@ export abstract class SharedHashMap<K, V> {
    */
   _enableMetrics(options?: MetricsOptions): LatencySink[] {
     if (options !== undefined) {
-      const every = options.sampleEvery ?? 64;
+      const every = options.sampleEvery ?? defaultSampleEvery;
       if (!(Number.isInteger(every) && every >= 1 && every <= 1 << 20)) {
         throw new RangeError(`hmap: metrics sampleEvery must be an integer in [1, ${1 << 20}], got ${describe(options.sampleEvery)}`);
       }
