@@ -198,26 +198,8 @@ describe('Mutex: an unlocker dies between taking the right to wake and waking (r
   const sema = 4; // the semaphore's first word (mutex.ts)
   const frontWaiting = sema + 2; // sema.ts
 
-  it('the waiter in the ticket line gets in, within the stall bound', async () => {
-    const reg = new ThreadRegistry();
-    const i32 = new Int32Array(new SharedArrayBuffer(Mutex.words * 4));
-    const m = Mutex.over(i32, 0, { registry: reg, checkMs });
-    const mm = mem();
-    m.lock();
-    const w = spawn(reg, { job: 'wait', mutex: m.share(), mem: mm, holdMs: 0 });
-    const got = message<{ tookOver: boolean; at: number }>(w, 10_000, 'the waiter');
-    await until(() => m.state.waiters === 1 && m.queued.line === 1, 'the waiter to queue');
-    Atomics.store(i32, 0, mutexWoken); // unlocked, count 0, mutexWoken: the dead unlocker's CAS, no release
-    const t0 = wallNow();
-    const r = await got;
-    assert.equal(r.tookOver, false);
-    assert.ok(r.at - t0 < waiterBoundMs + 200, `the waiter got in after ${(r.at - t0).toFixed(1)} ms`);
-    assert.equal(mm[C.counter], 1);
-    await exited(w, 5000);
-    assert.equal(m.state.word, 0, 'unlocked, nobody counted, mutexWoken cleared by the woken waiter');
-  });
-
-  it('the waiter in the front lane gets in, within the stall bound', async () => {
+  /** A registry-bound mutex in our own words, held by this thread, and a worker queued for it in the ticket line. */
+  async function queuedWaiter(): Promise<{ i32: Int32Array; m: Mutex; mm: Int32Array; w: Worker; held: number; got: Promise<{ tookOver: boolean; at: number }> }> {
     const reg = new ThreadRegistry();
     const i32 = new Int32Array(new SharedArrayBuffer(Mutex.words * 4));
     const m = Mutex.over(i32, 0, { registry: reg, checkMs });
@@ -228,20 +210,35 @@ describe('Mutex: an unlocker dies between taking the right to wake and waking (r
     const w = spawn(reg, { job: 'wait', mutex: m.share(), mem: mm, holdMs: 0 });
     const got = message<{ tookOver: boolean; at: number }>(w, 10_000, 'the waiter');
     await until(() => m.state.waiters === 1 && m.queued.line === 1, 'the waiter to queue');
-    // Woken, it finds the mutex taken by a barger (still us) and requeues in the front lane (Go's lifo).
-    Atomics.store(i32, 0, held | mutexWoken);
-    fifoRelease(i32, sema);
-    await until(() => m.state.waiters === 1 && m.queued.front === 1, 'the waiter to requeue in the front lane');
-    // An unlocker that dies inside the release: the count taken, frontWaiting taken, no token given.
-    Atomics.store(i32, 0, mutexWoken);
-    Atomics.sub(i32, frontWaiting, 1);
-    const t0 = wallNow();
-    const r = await got;
+    return { i32, m, mm, w, held, got };
+  }
+
+  /** The waiter got in (not told of a takeover) within the stall bound of t0, and left the mutex clean. */
+  async function gotIn(q: Awaited<ReturnType<typeof queuedWaiter>>, t0: number): Promise<void> {
+    const r = await q.got;
     assert.equal(r.tookOver, false);
     assert.ok(r.at - t0 < waiterBoundMs + 200, `the waiter got in after ${(r.at - t0).toFixed(1)} ms`);
-    assert.equal(mm[C.counter], 1);
-    await exited(w, 5000);
-    assert.equal(m.state.word, 0);
+    assert.equal(q.mm[C.counter], 1);
+    await exited(q.w, 5000);
+    assert.equal(q.m.state.word, 0, 'unlocked, nobody counted, mutexWoken cleared by the woken waiter');
+  }
+
+  it('the waiter in the ticket line gets in, within the stall bound', async () => {
+    const q = await queuedWaiter();
+    Atomics.store(q.i32, 0, mutexWoken); // unlocked, count 0, mutexWoken: the dead unlocker's CAS, no release
+    await gotIn(q, wallNow());
+  });
+
+  it('the waiter in the front lane gets in, within the stall bound', async () => {
+    const q = await queuedWaiter();
+    // Woken, it finds the mutex taken by a barger (still us) and requeues in the front lane (Go's lifo).
+    Atomics.store(q.i32, 0, q.held | mutexWoken);
+    fifoRelease(q.i32, sema);
+    await until(() => q.m.state.waiters === 1 && q.m.queued.front === 1, 'the waiter to requeue in the front lane');
+    // An unlocker that dies inside the release: the count taken, frontWaiting taken, no token given.
+    Atomics.store(q.i32, 0, mutexWoken);
+    Atomics.sub(q.i32, frontWaiting, 1);
+    await gotIn(q, wallNow());
   });
 });
 

@@ -225,20 +225,7 @@ export async function fifoAcquireTimedAsync(i32: Int32Array, at: number, front: 
 /** Releases one token: to the front lane if a requeued waiter is there, else to the oldest ticket. */
 export function fifoRelease(i32: Int32Array, at: number): void {
   lockSema(i32, at + lockWord);
-  if (Atomics.load(i32, at + frontWaiting) > 0) {
-    Atomics.sub(i32, at + frontWaiting, 1);
-    Atomics.add(i32, at + frontGrants, 1);
-    Atomics.add(i32, at + releases, 1);
-    unlockSema(i32, at + lockWord);
-    Atomics.notify(i32, at + frontGrants, 1);
-    return;
-  }
-  const g = Atomics.add(i32, at + grants, 1);
-  Atomics.add(i32, at + releases, 1);
-  unlockSema(i32, at + lockWord);
-  const slot = at + ring + (g & ringMask);
-  Atomics.add(i32, slot, 1);
-  Atomics.notify(i32, slot);
+  releaseLocked(i32, at, Atomics.load(i32, at + frontWaiting) > 0);
 }
 
 /**
@@ -251,12 +238,17 @@ export function fifoRelease(i32: Int32Array, at: number): void {
  */
 export function fifoReleaseLane(i32: Int32Array, at: number, front: boolean): void {
   lockSema(i32, at + lockWord);
+  releaseLocked(i32, at, front);
+}
+
+/** The release itself, the semaphore's lock held (it lets the lock go before waking anyone). */
+function releaseLocked(i32: Int32Array, at: number, front: boolean): void {
   if (front) {
     if (Atomics.load(i32, at + frontWaiting) > 0) Atomics.sub(i32, at + frontWaiting, 1);
     Atomics.add(i32, at + frontGrants, 1);
     Atomics.add(i32, at + releases, 1);
     unlockSema(i32, at + lockWord);
-    Atomics.notify(i32, at + frontGrants);
+    Atomics.notify(i32, at + frontGrants, 1);
     return;
   }
   const g = Atomics.add(i32, at + grants, 1);
