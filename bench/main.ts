@@ -40,6 +40,8 @@ interface LatencyRow {
   p99: number;
   p999: number;
   max: number;
+  /** Index of the slowest set() in the insert (0-based). */
+  maxAt: number;
 }
 
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -123,25 +125,61 @@ async function throughput(
   return { map: res['Map']!, hmap: res['hmap']! };
 }
 
-function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): { p50: number; p99: number; p999: number; max: number } {
+/** Every set() of one insert of `keys` into a fresh map, timed; also where the slowest one landed. */
+function timedInsert(kind: ValueKind, keys: Int32Array, make: () => AnyMap): { p50: number; p99: number; p999: number; max: number; maxAt: number } {
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
   const m = make();
   const now = performance.now.bind(performance);
+  let max = 0;
+  let maxAt = 0;
   for (let i = 0; i < keys.length; i++) {
     const v = valueOf(kind, i);
     const t0 = now();
     m.set(keys[i]!, v);
     const dt = now() - t0;
     h.recordValue(Math.max(1, Math.round(dt * 1e6)));
+    if (dt > max) {
+      max = dt;
+      maxAt = i;
+    }
   }
   const r = {
     p50: h.getValueAtPercentile(50),
     p99: h.getValueAtPercentile(99),
     p999: h.getValueAtPercentile(99.9),
     max: h.maxValue,
+    maxAt,
   };
   h.destroy();
   return r;
+}
+
+/**
+ * After gc(), waits (at most 3 s) until the process's resident memory stops falling: V8 hands freed pages back
+ * to the OS from a background thread, and while it unmaps hundreds of MB (Map's heap after a 1e7 insert) a page
+ * fault in the main thread waits for it. Measured: the first hmap insert after Map's 1e7 one stalled 58-72 ms
+ * at its ~1,500th set(), and not at all after a 2 s pause.
+ */
+async function settle(): Promise<void> {
+  gc();
+  let last = process.memoryUsage.rss();
+  for (let waited = 0; waited < 3000; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    const rss = process.memoryUsage.rss();
+    if (last - rss < 1 << 20) return;
+    last = rss;
+  }
+}
+
+/**
+ * The latency of every set() while inserting N keys: after a warm-up insert of up to 1e5 keys into a throwaway
+ * map of the same implementation (so first-time JIT compilation is not what the max shows: it cost up to 4 ms
+ * in the first few thousand sets of a cold process) and a settle().
+ */
+async function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): Promise<{ p50: number; p99: number; p999: number; max: number; maxAt: number }> {
+  timedInsert(kind, keys.subarray(0, Math.min(keys.length, 100_000)), make);
+  await settle();
+  return timedInsert(kind, keys, make);
 }
 
 function heapBytesPerEntry(keys: Int32Array, kind: ValueKind): number {
@@ -235,8 +273,7 @@ async function runSize(n: number, kinds: ValueKind[], only: Set<string>, rows: R
     if (only.has('latency')) {
       log(`${tag}: latency`);
       for (const impl of ['Map', 'hmap'] as const) {
-        gc();
-        const r = latency(kind, keys, impl === 'Map' ? newMap : () => newHmap(kind));
+        const r = await latency(kind, keys, impl === 'Map' ? newMap : () => newHmap(kind));
         lat.push({ n, value: kind, impl, ...r });
       }
     }
@@ -344,7 +381,8 @@ async function main(): Promise<void> {
     );
     if (lat.length > 0) {
       console.log('latency of each set() while inserting N keys into an empty map');
-      console.table(lat.map((r) => ({ N: fmtN(r.n), 'key->value': `int32->${r.value}`, impl: r.impl, p50: fmtNs(r.p50), p99: fmtNs(r.p99), 'p99.9': fmtNs(r.p999), max: fmtNs(r.max) })));
+      console.table(lat.map((r) => ({ N: fmtN(r.n), 'key->value': `int32->${r.value}`, impl: r.impl, p50: fmtNs(r.p50), p99: fmtNs(r.p99), 'p99.9': fmtNs(r.p999), max: fmtNs(r.max), 'max at set #': r.maxAt })));
+      console.log('(each after a warm-up insert of up to 1e5 keys and a gc(); "max at set #": where in the insert the slowest set() was)');
     }
     console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
