@@ -23,7 +23,7 @@ import {
 } from './kinds/kinds.js';
 import { mapaccess, mapaccess1Fast32, mapaccess1Fast64 } from './table/access.js';
 import { hashAny, mapaccessAny, mapaccessAnySeg, mapassignAny, mapdeleteAny } from './table/anykeys.js';
-import { mapassign } from './table/assign.js';
+import { mapassign, mapassignFast32 } from './table/assign.js';
 import { mapdelete } from './table/delete.js';
 import { growWork } from './table/grow.js';
 import { GrowthMode, Hmap, growthModes } from './table/hmap.js';
@@ -670,6 +670,19 @@ class Int32KeyMap<V> extends HashMapImpl<number, V> {
     return v;
   }
 
+  override set(key: number, value: V): this {
+    if (this._meter > 1) return meterSet(this, key, value) as this;
+    if (!isInt32(key)) rejectInt32Key(key);
+    this._checkValue(value);
+    const h = this._h;
+    const w0 = key | 0;
+    const count = h.count;
+    const seg = mapassignFast32(h, hash1(w0, h.seed), w0);
+    this._store(seg, h.hitSlot, value);
+    if (this._meter) countSet(this, h.count !== count);
+    return this;
+  }
+
   override _key(key: unknown): number {
     if (!isInt32(key)) rejectInt32Key(key);
     const w0 = key | 0;
@@ -692,6 +705,19 @@ class Uint32KeyMap<V> extends HashMapImpl<number, V> {
     const v = mapaccess1Fast32(h, hash1(w0, h.seed), w0) as V | undefined;
     if (this._meter) countGet(this, v, key);
     return v;
+  }
+
+  override set(key: number, value: V): this {
+    if (this._meter > 1) return meterSet(this, key, value) as this;
+    if (!isUint32(key)) rejectUint32Key(key);
+    this._checkValue(value);
+    const h = this._h;
+    const w0 = key | 0;
+    const count = h.count;
+    const seg = mapassignFast32(h, hash1(w0, h.seed), w0);
+    this._store(seg, h.hitSlot, value);
+    if (this._meter) countSet(this, h.count !== count);
+    return this;
   }
 
   override _key(key: unknown): number {

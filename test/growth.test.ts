@@ -424,6 +424,42 @@ describe('same-size growth', () => {
   }
 });
 
+describe('the one-word insert fast path (mapassignFast32)', () => {
+  // The fast path inserts into a main bucket with a free slot and no chain; it must still start the growths
+  // Go's mapassign starts on a new key, and only on a new key. Sets the overflow counter to force the trigger.
+  for (const key of ['int32', 'uint32'] as const) {
+    test(`${key}: a new key starts a same-size growth at the overflow trigger even with room in its bucket`, () => {
+      const m = new HashMap({ key, value: 'int32', capacity: 1000, seed: 5 });
+      for (let k = 0; k < 10; k++) m.set(k, k);
+      assert.equal(m.stats().overflowBuckets, 0);
+      raw(m).noverflow = 1 << 24;
+      m.set(3, 33); // an update: no growth
+      assert.equal(m.stats().growing, false, 'an update must not start a growth');
+      m.set(10, 10);
+      const s = m.stats();
+      assert.equal(s.growing, true, 'a new key at the overflow trigger must start a growth');
+      assert.equal(s.sameSizeGrow, true);
+      m.verify();
+      for (let k = 0; k <= 10; k++) assert.equal(m.get(k), k === 3 ? 33 : k);
+    });
+
+    test(`${key}: the new key over the load factor starts a doubling, one before does not`, () => {
+      const m = new HashMap({ key, value: 'int32', seed: 9 });
+      // count > 6.5 * 2^B doubles: with B = 2 the 27th key does.
+      for (let k = 0; k < 26; k++) m.set(k, k);
+      assert.equal(m.stats().B, 2);
+      assert.equal(m.stats().growing, false);
+      m.set(0, -1); // update at the threshold: no growth
+      assert.equal(m.stats().growing, false);
+      m.set(26, 26);
+      assert.equal(m.stats().B, 3);
+      m.verify();
+      assert.equal(m.get(0), -1);
+      assert.equal(m.size, 27);
+    });
+  }
+});
+
 describe('evacuation', () => {
   test('a doubling splits each old chain into X (same index) and Y (index + old size) by hash bit', () => {
     const seed = 31337;

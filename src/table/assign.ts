@@ -13,6 +13,46 @@ import {
 } from './layout.js';
 
 /**
+ * mapassign for one-word keys (int32, uint32) in the common case (Go: mapassign_fast32): the map is not growing,
+ * the key's main bucket has no overflow chain, and the map has room for one more key. Anything else goes to
+ * mapassign. The insert path of a large map waits on one cache miss (the bucket's tophash words), and the
+ * fewer instructions stand between two inserts' misses, the more of them the CPU overlaps: this path is
+ * inlined into set() and set() into its caller's loop.
+ */
+export function mapassignFast32(h: Hmap, hash: number, w0: number): Segment {
+  if (h.oldbuckets === null) {
+    const t = h.buckets;
+    const b = hash & t.mask;
+    const seg = t.segs[b >>> t.mainShift]!;
+    const lb = b & t.mainMask;
+    const wb = lb * t.bw;
+    const top = tophash(hash);
+    const pat = (top * 0x01010101) | 0;
+    const i32 = seg.i32;
+    const lo = i32[wb]!;
+    const hi = i32[wb + 1]!;
+    for (let m = matches(lo ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+      const i = slotOf(m);
+      if (i32[wb + 2 + i] === w0) {
+        h.hitSlot = (lb << 3) | i;
+        return seg;
+      }
+    }
+    if (hi >>> 24 !== Slot.overflowLink && h.room()) {
+      const i = firstFree(lo, hi);
+      if (i >= 0) {
+        seg.u8[(wb << 2) + i] = top;
+        i32[wb + 2 + i] = w0;
+        h.count++;
+        h.hitSlot = (lb << 3) | i;
+        return seg;
+      }
+    }
+  }
+  return mapassign(h, hash, w0, 0);
+}
+
+/**
  * Finds or inserts the key (hash, w0, w1) and returns its segment, with the slot in h.hitSlot; the caller
  * writes the value there. The caller must have validated key and value: nothing here fails on user input,
  * so a rejected set leaves the map untouched.

@@ -121,6 +121,14 @@ export class Hmap {
     return this.count >= this.maxCount;
   }
 
+  /**
+   * Whether a new key may take a free slot without starting a growth: under the load factor and not too many
+   * overflow buckets (Go's two tests in mapassign), asked by the insert fast path (mapassignFast32).
+   */
+  room(): boolean {
+    return this.count < this.maxCount && this.noverflow < this.maxOverflow;
+  }
+
   /** Whether there are about as many overflow buckets as main buckets (Go: tooManyOverflowBuckets). */
   tooManyOverflowBuckets(): boolean {
     return this.noverflow >= this.maxOverflow;
