@@ -35,7 +35,8 @@ interface Row {
 interface LatencyRow {
   n: number;
   value: ValueKind;
-  impl: 'Map' | 'hmap';
+  /** 'first touch': one write to each page of fresh memory (firstTouches), the floor a growing table meets. */
+  impl: 'Map' | 'hmap' | 'first touch';
   p50: number;
   p99: number;
   p999: number;
@@ -182,6 +183,38 @@ async function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): P
   return timedInsert(kind, keys, make);
 }
 
+/**
+ * The environment's floor under the slowest set(): every page of fresh ArrayBuffers of the sizes of the main
+ * tables an hmap insert of N keys allocates (2^b buckets for b = 0..B, one per doubling), written once and
+ * timed. A growing table (hmap, Map, Go's map alike) writes into fresh memory, and each first write to a page
+ * is a page fault; on the VM this was measured on, about one fault in 20,000 took over 1 ms and the slowest
+ * several ms, with nothing else running. Same histogram and clock as timedInsert.
+ */
+function firstTouches(kind: ValueKind, B: number): { p50: number; p99: number; p999: number; max: number; maxAt: number } {
+  const bucketBytes = new HashMap({ key: 'int32', value: kind }).stats().bytes; // B = 0: one bucket
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  const now = performance.now.bind(performance);
+  let max = 0;
+  let maxAt = 0;
+  let page = 0;
+  for (let b = 0; b <= B; b++) {
+    const a = new Uint8Array(2 ** b * bucketBytes);
+    for (let i = 0; i < a.length; i += 4096, page++) {
+      const t0 = now();
+      a[i] = 1;
+      const dt = now() - t0;
+      h.recordValue(Math.max(1, Math.round(dt * 1e6)));
+      if (dt > max) {
+        max = dt;
+        maxAt = page;
+      }
+    }
+  }
+  const r = { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue, maxAt };
+  h.destroy();
+  return r;
+}
+
 function heapBytesPerEntry(keys: Int32Array, kind: ValueKind): number {
   gc();
   const before = process.memoryUsage().heapUsed;
@@ -276,6 +309,9 @@ async function runSize(n: number, kinds: ValueKind[], only: Set<string>, rows: R
         const r = await latency(kind, keys, impl === 'Map' ? newMap : () => newHmap(kind));
         lat.push({ n, value: kind, impl, ...r });
       }
+      const B = new HashMap({ key: 'int32', value: kind, capacity: n }).stats().B; // the B an insert of n keys ends at
+      await settle();
+      lat.push({ n, value: kind, impl: 'first touch', ...firstTouches(kind, B) });
     }
     if (only.has('memory')) {
       log(`${tag}: memory`);
@@ -381,8 +417,10 @@ async function main(): Promise<void> {
     );
     if (lat.length > 0) {
       console.log('latency of each set() while inserting N keys into an empty map');
-      console.table(lat.map((r) => ({ N: fmtN(r.n), 'key->value': `int32->${r.value}`, impl: r.impl, p50: fmtNs(r.p50), p99: fmtNs(r.p99), 'p99.9': fmtNs(r.p999), max: fmtNs(r.max), 'max at set #': r.maxAt })));
-      console.log('(each after a warm-up insert of up to 1e5 keys and a gc(); "max at set #": where in the insert the slowest set() was)');
+      console.table(lat.map((r) => ({ N: fmtN(r.n), 'key->value': `int32->${r.value}`, impl: r.impl, p50: fmtNs(r.p50), p99: fmtNs(r.p99), 'p99.9': fmtNs(r.p999), max: fmtNs(r.max), 'max at set #': r.impl === 'first touch' ? `page ${r.maxAt}` : r.maxAt })));
+      console.log('(each after a warm-up insert of up to 1e5 keys and a gc(); "max at set #": where in the insert the slowest set() was;');
+      console.log(' "first touch": one timed write to each 4 KiB page of fresh ArrayBuffers the sizes of the main tables hmap allocates');
+      console.log(' while inserting N keys, the page faults any growing table meets: the environment\'s floor under the max)');
     }
     console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
