@@ -11,6 +11,8 @@
 // --huge inserts 1e8 int32 keys into one hmap (Map stops at 16,777,216); --huge-strings 5e7 string keys.
 // --only words: the word count on string keys and the churn-memory line (bench/words.ts; not in the default set).
 
+import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import * as hdr from 'hdr-histogram-js';
 import { Bench } from 'tinybench';
@@ -43,6 +45,10 @@ interface LatencyRow {
   max: number;
   /** Index of the slowest set() in the insert (0-based). */
   maxAt: number;
+  /** Duration (ms) of the GC pause that overlapped the slowest operation, 0 if none did. */
+  gcAtMax: number;
+  /** CPU time the hypervisor took from this VM during the run (ms, all CPUs; /proc/stat steal), null if unknown. */
+  stealMs: number | null;
 }
 
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -127,12 +133,15 @@ async function throughput(
 }
 
 /** Every set() of one insert of `keys` into a fresh map, timed; also where the slowest one landed. */
-function timedInsert(kind: ValueKind, keys: Int32Array, make: () => AnyMap): { p50: number; p99: number; p999: number; max: number; maxAt: number } {
+type Timed = { p50: number; p99: number; p999: number; max: number; maxAt: number; maxStart: number };
+
+function timedInsert(kind: ValueKind, keys: Int32Array, make: () => AnyMap): Timed {
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
   const m = make();
   const now = performance.now.bind(performance);
   let max = 0;
   let maxAt = 0;
+  let maxStart = 0;
   for (let i = 0; i < keys.length; i++) {
     const v = valueOf(kind, i);
     const t0 = now();
@@ -142,6 +151,7 @@ function timedInsert(kind: ValueKind, keys: Int32Array, make: () => AnyMap): { p
     if (dt > max) {
       max = dt;
       maxAt = i;
+      maxStart = t0;
     }
   }
   const r = {
@@ -150,6 +160,7 @@ function timedInsert(kind: ValueKind, keys: Int32Array, make: () => AnyMap): { p
     p999: h.getValueAtPercentile(99.9),
     max: h.maxValue,
     maxAt,
+    maxStart,
   };
   h.destroy();
   return r;
@@ -172,15 +183,47 @@ async function settle(): Promise<void> {
   }
 }
 
+/** The hypervisor's steal time so far (ms, all CPUs), from /proc/stat (USER_HZ = 100), or null off Linux. */
+function stealMs(): number | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+    const steal = Number(f[8]);
+    return f[0] === 'cpu' && Number.isFinite(steal) ? steal * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `run` and returns, with its result, the GC pause (ms) that overlapped the slowest operation (0 if none:
+ * then the stall came from elsewhere, e.g. a page fault or the hypervisor) and the CPU time stolen meanwhile.
+ */
+async function attributed(run: () => Timed): Promise<Timed & { gcAtMax: number; stealMs: number | null }> {
+  const pauses: { start: number; end: number }[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, end: e.startTime + e.duration });
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const steal0 = stealMs();
+  const r = run();
+  const steal1 = stealMs();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries arrive asynchronously
+  obs.disconnect();
+  const end = r.maxStart + r.max / 1e6;
+  let gcAtMax = 0;
+  for (const p of pauses) if (p.start < end && p.end > r.maxStart) gcAtMax = Math.max(gcAtMax, p.end - p.start);
+  return { ...r, gcAtMax, stealMs: steal0 === null || steal1 === null ? null : steal1 - steal0 };
+}
+
 /**
  * The latency of every set() while inserting N keys: after a warm-up insert of up to 1e5 keys into a throwaway
  * map of the same implementation (so first-time JIT compilation is not what the max shows: it cost up to 4 ms
  * in the first few thousand sets of a cold process) and a settle().
  */
-async function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): Promise<{ p50: number; p99: number; p999: number; max: number; maxAt: number }> {
+async function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): Promise<Timed & { gcAtMax: number; stealMs: number | null }> {
   timedInsert(kind, keys.subarray(0, Math.min(keys.length, 100_000)), make);
   await settle();
-  return timedInsert(kind, keys, make);
+  return attributed(() => timedInsert(kind, keys, make));
 }
 
 /**
@@ -190,12 +233,13 @@ async function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): P
  * is a page fault; on the VM this was measured on, about one fault in 20,000 took over 1 ms and the slowest
  * several ms, with nothing else running. Same histogram and clock as timedInsert.
  */
-function firstTouches(kind: ValueKind, B: number): { p50: number; p99: number; p999: number; max: number; maxAt: number } {
+function firstTouches(kind: ValueKind, B: number): Timed {
   const bucketBytes = new HashMap({ key: 'int32', value: kind }).stats().bytes; // B = 0: one bucket
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
   const now = performance.now.bind(performance);
   let max = 0;
   let maxAt = 0;
+  let maxStart = 0;
   let page = 0;
   for (let b = 0; b <= B; b++) {
     const a = new Uint8Array(2 ** b * bucketBytes);
@@ -207,10 +251,11 @@ function firstTouches(kind: ValueKind, B: number): { p50: number; p99: number; p
       if (dt > max) {
         max = dt;
         maxAt = page;
+        maxStart = t0;
       }
     }
   }
-  const r = { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue, maxAt };
+  const r = { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue, maxAt, maxStart };
   h.destroy();
   return r;
 }
@@ -311,7 +356,7 @@ async function runSize(n: number, kinds: ValueKind[], only: Set<string>, rows: R
       }
       const B = new HashMap({ key: 'int32', value: kind, capacity: n }).stats().B; // the B an insert of n keys ends at
       await settle();
-      lat.push({ n, value: kind, impl: 'first touch', ...firstTouches(kind, B) });
+      lat.push({ n, value: kind, impl: 'first touch', ...(await attributed(() => firstTouches(kind, B))) });
     }
     if (only.has('memory')) {
       log(`${tag}: memory`);
@@ -417,10 +462,12 @@ async function main(): Promise<void> {
     );
     if (lat.length > 0) {
       console.log('latency of each set() while inserting N keys into an empty map');
-      console.table(lat.map((r) => ({ N: fmtN(r.n), 'key->value': `int32->${r.value}`, impl: r.impl, p50: fmtNs(r.p50), p99: fmtNs(r.p99), 'p99.9': fmtNs(r.p999), max: fmtNs(r.max), 'max at set #': r.impl === 'first touch' ? `page ${r.maxAt}` : r.maxAt })));
+      console.table(lat.map((r) => ({ N: fmtN(r.n), 'key->value': `int32->${r.value}`, impl: r.impl, p50: fmtNs(r.p50), p99: fmtNs(r.p99), 'p99.9': fmtNs(r.p999), max: fmtNs(r.max), 'max at set #': r.impl === 'first touch' ? `page ${r.maxAt}` : r.maxAt, 'GC in max': r.gcAtMax > 0 ? `${r.gcAtMax.toFixed(2)} ms` : '-', 'CPU steal': r.stealMs === null ? '?' : `${r.stealMs} ms` })));
       console.log('(each after a warm-up insert of up to 1e5 keys and a gc(); "max at set #": where in the insert the slowest set() was;');
       console.log(' "first touch": one timed write to each 4 KiB page of fresh ArrayBuffers the sizes of the main tables hmap allocates');
-      console.log(' while inserting N keys, the page faults any growing table meets: the environment\'s floor under the max)');
+      console.log(' while inserting N keys, the page faults any growing table meets: the environment\'s floor under the max;');
+      console.log(' "GC in max": the GC pause that overlapped the slowest operation; "CPU steal": time the hypervisor took from');
+      console.log(' this VM during the run, all CPUs (/proc/stat), a stall no code in the process can avoid)');
     }
     console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
