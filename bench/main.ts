@@ -198,7 +198,7 @@ function stealMs(): number | null {
  * Runs `run` and returns, with its result, the GC pause (ms) that overlapped the slowest operation (0 if none:
  * then the stall came from elsewhere, e.g. a page fault or the hypervisor) and the CPU time stolen meanwhile.
  */
-async function attributed(run: () => Timed): Promise<Timed & { gcAtMax: number; stealMs: number | null }> {
+async function attributed(run: () => Timed): Promise<Omit<Timed, 'maxStart'> & { gcAtMax: number; stealMs: number | null }> {
   const pauses: { start: number; end: number }[] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) pauses.push({ start: e.startTime, end: e.startTime + e.duration });
@@ -212,7 +212,8 @@ async function attributed(run: () => Timed): Promise<Timed & { gcAtMax: number; 
   const end = r.maxStart + r.max / 1e6;
   let gcAtMax = 0;
   for (const p of pauses) if (p.start < end && p.end > r.maxStart) gcAtMax = Math.max(gcAtMax, p.end - p.start);
-  return { ...r, gcAtMax, stealMs: steal0 === null || steal1 === null ? null : steal1 - steal0 };
+  const { maxStart: _, ...timed } = r;
+  return { ...timed, gcAtMax, stealMs: steal0 === null || steal1 === null ? null : steal1 - steal0 };
 }
 
 /**
@@ -220,7 +221,7 @@ async function attributed(run: () => Timed): Promise<Timed & { gcAtMax: number; 
  * map of the same implementation (so first-time JIT compilation is not what the max shows: it cost up to 4 ms
  * in the first few thousand sets of a cold process) and a settle().
  */
-async function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): Promise<Timed & { gcAtMax: number; stealMs: number | null }> {
+async function latency(kind: ValueKind, keys: Int32Array, make: () => AnyMap): ReturnType<typeof attributed> {
   timedInsert(kind, keys.subarray(0, Math.min(keys.length, 100_000)), make);
   await settle();
   return attributed(() => timedInsert(kind, keys, make));
