@@ -437,6 +437,20 @@ export abstract class HashMapImpl<K, V> {
     return this;
   }
 
+  /**
+   * @internal set() of a one-word key (int32, uint32) the subclass has checked, as the word w0: Go's
+   * mapassign_fast32 path (mapassignFast32), falling back to mapassign inside it.
+   */
+  _set32(w0: number, value: V): this {
+    this._checkValue(value);
+    const h = this._h;
+    const count = h.count;
+    const seg = mapassignFast32(h, hash1(w0, h.seed), w0);
+    this._store(seg, h.hitSlot, value);
+    if (this._meter) countSet(this, h.count !== count);
+    return this;
+  }
+
   delete(key: K): boolean {
     if (this._meter) return meterDelete(this, key) as boolean;
     return mapdelete(this._h, this._key(key), this._w0, this._w1);
@@ -673,14 +687,7 @@ class Int32KeyMap<V> extends HashMapImpl<number, V> {
   override set(key: number, value: V): this {
     if (this._meter > 1) return meterSet(this, key, value) as this;
     if (!isInt32(key)) rejectInt32Key(key);
-    this._checkValue(value);
-    const h = this._h;
-    const w0 = key | 0;
-    const count = h.count;
-    const seg = mapassignFast32(h, hash1(w0, h.seed), w0);
-    this._store(seg, h.hitSlot, value);
-    if (this._meter) countSet(this, h.count !== count);
-    return this;
+    return this._set32(key | 0, value);
   }
 
   override _key(key: unknown): number {
@@ -710,14 +717,7 @@ class Uint32KeyMap<V> extends HashMapImpl<number, V> {
   override set(key: number, value: V): this {
     if (this._meter > 1) return meterSet(this, key, value) as this;
     if (!isUint32(key)) rejectUint32Key(key);
-    this._checkValue(value);
-    const h = this._h;
-    const w0 = key | 0;
-    const count = h.count;
-    const seg = mapassignFast32(h, hash1(w0, h.seed), w0);
-    this._store(seg, h.hitSlot, value);
-    if (this._meter) countSet(this, h.count !== count);
-    return this;
+    return this._set32(key | 0, value);
   }
 
   override _key(key: unknown): number {
