@@ -16,8 +16,8 @@ import {
  * mapassign for one-word keys (int32, uint32) in the common case (Go: mapassign_fast32): the map is not growing,
  * the key's main bucket has no overflow chain, and the map has room for one more key. Anything else goes to
  * mapassign. The insert path of a large map waits on one cache miss (the bucket's tophash words), and the
- * fewer instructions stand between two inserts' misses, the more of them the CPU overlaps: this path is
- * inlined into set() and set() into its caller's loop.
+ * fewer instructions stand between two inserts' misses, the more of them the CPU overlaps. (TurboFan inlines it
+ * into set(); when set() is itself inlined into a caller's loop, the budget has left it a call in traces.)
  */
 export function mapassignFast32(h: Hmap, hash: number, w0: number): Segment {
   if (h.oldbuckets === null) {
