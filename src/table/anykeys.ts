@@ -2,7 +2,7 @@
 //
 // A slot's one key word holds the key's full 32-bit hash (hashAny below) and the key itself lives in the
 // segment's side array Segment.kv, at 2 * slot, with a value of kind 'any' next to it (layout.ts). A probe
-// compares the tophash byte, then the hash word, then the side key: `stored === key`, or both NaN. -0 is stored as +0, as Map does. The numeric paths
+// compares the tophash byte, then the hash word, then the side key: `stored === key`, or both NaN (sameKey). -0 is stored as +0, as Map does. The numeric paths
 // (access.ts, assign.ts, delete.ts) stay as they are; these mirror them, as strings.ts does for string keys.
 // Evacuation (grow.ts: evacuateAny) reads X/Y from the stored hash, without rehashing, and moves the side key.
 //
@@ -28,7 +28,7 @@ import { homeTable, valueAt } from './access.js';
 import { markEmptyRest } from './delete.js';
 import { compactIfDirty, hashGrow, growWork, newoverflow } from './grow.js';
 import { Hmap } from './hmap.js';
-import { Bucket, Segment, Slot, Table, ValueRep, isEmpty, matches, slotOf, tophash } from './layout.js';
+import { Bucket, Segment, Slot, Table, ValueRep, firstFree, hasEmptyRest, matches, slotOf, tophash } from './layout.js';
 
 // Seed tweaks per type (arbitrary odd constants).
 const tweakFloat = 0x2545f491;
@@ -54,6 +54,17 @@ function idOf(k: object): number {
   nextId = (nextId + 1) | 0; // wraps after 2^32 ids: equal ids only cost a key compare
   ids.set(k, n);
   return n;
+}
+
+/**
+ * SameValueZero of a stored side key sk (never -0) and a probe key k. One `===` per key type: a single shared
+ * comparison sees every type, gets "any" feedback and calls V8's generic StrictEqual builtin for each candidate
+ * (about a tenth of a mixed-key get's time in a profile); split, each compiles to a compare of its own type.
+ */
+export function sameKey(sk: unknown, k: unknown): boolean {
+  if (typeof k === 'string') return typeof sk === 'string' && sk === k;
+  if (typeof k === 'number') return typeof sk === 'number' && (sk === k || (k !== k && sk !== sk));
+  return sk === k;
 }
 
 /** Hash of a key of kind 'any' under `seed` (see the header). Returns an int32. */
@@ -101,7 +112,6 @@ export function mapaccessAny(h: Hmap, hash: number, k: unknown): unknown {
   const b = hash & t.mask;
   const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
-  const nan = k !== k;
   let seg = t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
@@ -115,7 +125,7 @@ export function mapaccessAny(h: Hmap, hash: number, k: unknown): unknown {
       const kv = seg.kv!;
       const ki = ((lb << 3) | i) << 1;
       const sk = kv[ki];
-      if (sk === k || (nan && sk !== sk)) return t.vk === ValueRep.side ? kv[ki + 1] : valueAt(t, seg, wb, i);
+      if (sameKey(sk, k)) return t.vk === ValueRep.side ? kv[ki + 1] : valueAt(t, seg, wb, i);
     }
     if (hi >>> 24 !== Slot.overflowLink) return undefined;
     const o = i32[wb + t.linkOff]! - t.nb;
@@ -135,7 +145,6 @@ export function mapaccessAnySeg(h: Hmap, hash: number, k: unknown): Segment | nu
 function findIn(h: Hmap, t: Table, b: number, hash: number, k: unknown): Segment | null {
   const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
-  const nan = k !== k;
   let seg = t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
@@ -146,8 +155,7 @@ function findIn(h: Hmap, t: Table, b: number, hash: number, k: unknown): Segment
       const i = slotOf(m);
       if (i32[wb + 2 + i] !== hash) continue;
       const slot = (lb << 3) | i;
-      const sk = seg.kv![slot << 1];
-      if (sk === k || (nan && sk !== sk)) {
+      if (sameKey(seg.kv![slot << 1], k)) {
         h.hitSlot = slot;
         return seg;
       }
@@ -165,7 +173,7 @@ function findIn(h: Hmap, t: Table, b: number, hash: number, k: unknown): Segment
  */
 export function mapassignAny(h: Hmap, hash: number, k: unknown): Segment {
   const top = tophash(hash);
-  const nan = k !== k;
+  const pat = (top * 0x01010101) | 0;
   let sameSizeTried = false;
   for (;;) {
     const t = h.buckets;
@@ -179,32 +187,31 @@ export function mapassignAny(h: Hmap, hash: number, k: unknown): Segment {
     let segIdx = bucket >>> t.mainShift;
     let lb = bucket & t.mainMask;
     let gid = bucket;
-    search: for (;;) {
+    for (;;) {
       const seg = t.segs[segIdx]!;
-      const u8 = seg.u8;
       const i32 = seg.i32;
       const wb = lb * bw;
-      const tb = wb << 2;
-      for (let i = 0; i < Bucket.cnt; i++) {
-        const th = u8[tb + i]!;
-        if (th !== top) {
-          if (insSeg < 0 && isEmpty(th)) {
-            insSeg = segIdx;
-            insLb = lb;
-            insI = i;
-          }
-          if (th === Slot.emptyRest) break search;
-          continue;
-        }
+      // The tophash bytes as words, as in mapassign (layout.ts: matches, firstFree, hasEmptyRest).
+      const lo = i32[wb]!;
+      const hi = i32[wb + 1]!;
+      for (let m = matches(lo ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+        const i = slotOf(m);
         if (i32[wb + 2 + i] !== hash) continue;
         const slot = (lb << 3) | i;
-        const sk = seg.kv![slot << 1];
-        if (sk === k || (nan && sk !== sk)) {
+        if (sameKey(seg.kv![slot << 1], k)) {
           h.hitSlot = slot;
           return seg;
         }
       }
-      if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+      if (insSeg < 0) {
+        const i = firstFree(lo, hi);
+        if (i >= 0) {
+          insSeg = segIdx;
+          insLb = lb;
+          insI = i;
+        }
+      }
+      if (hasEmptyRest(lo, hi) || hi >>> 24 !== Slot.overflowLink) break;
       gid = i32[wb + t.linkOff]!;
       const o = gid - t.nb;
       segIdx = t.nMainSegs + (o >>> t.chunkShift);
@@ -241,7 +248,6 @@ export function mapdeleteAny(h: Hmap, hash: number, k: unknown): boolean {
   if (h.oldbuckets !== null) growWork(h, bucket);
   const bw = t.bw;
   const top = tophash(hash);
-  const nan = k !== k;
   let gid = bucket;
   for (;;) {
     const seg = t.seg(gid);
@@ -260,7 +266,7 @@ export function mapdeleteAny(h: Hmap, hash: number, k: unknown): boolean {
       if (i32[wb + 2 + i] !== hash) continue;
       const ki = ((lb << 3) | i) << 1;
       const sk = kv[ki];
-      if (sk !== k && !(nan && sk !== sk)) continue;
+      if (!sameKey(sk, k)) continue;
       kv[ki] = undefined;
       kv[ki + 1] = undefined;
       u8[tb + i] = Slot.emptyOne;
@@ -303,7 +309,7 @@ function forgetEvacuated(old: Table, b: number, hash: number, k: unknown): void 
       if ((th !== Slot.evacuatedX && th !== Slot.evacuatedY) || i32[wb + 2 + i] !== hash) continue;
       const ki = ((lb << 3) | i) << 1;
       const sk = kv[ki];
-      if (sk === k || (k !== k && sk !== sk)) {
+      if (sameKey(sk, k)) {
         u8[tb + i] = Slot.evacuatedEmpty;
         kv[ki] = undefined;
         return;
