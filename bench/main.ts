@@ -12,13 +12,13 @@
 // --only words: the word count on string keys and the churn-memory line (bench/words.ts; not in the default set).
 
 import { readFileSync } from 'node:fs';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import * as hdr from 'hdr-histogram-js';
 import { Bench } from 'tinybench';
 import { HashMap } from '../src/index.js';
 import { fmix32 } from '../src/hash.js';
 import { anyBench, printAny } from './any.js';
+import { longestOverlap, withGcPauses } from './gc-pauses.js';
 import { churnBench, hugeStrings, printChurn, printWords, wordsBench } from './words.js';
 
 type ValueKind = 'int32' | 'float64';
@@ -199,21 +199,14 @@ function stealMs(): number | null {
  * then the stall came from elsewhere, e.g. a page fault or the hypervisor) and the CPU time stolen meanwhile.
  */
 async function attributed(run: () => Timed): Promise<Omit<Timed, 'maxStart'> & { gcAtMax: number; stealMs: number | null }> {
-  const pauses: { start: number; end: number }[] = [];
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push({ start: e.startTime, end: e.startTime + e.duration });
-  });
-  obs.observe({ entryTypes: ['gc'] });
   const steal0 = stealMs();
-  const r = run();
-  const steal1 = stealMs();
-  await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries arrive asynchronously
-  obs.disconnect();
-  const end = r.maxStart + r.max / 1e6;
-  let gcAtMax = 0;
-  for (const p of pauses) if (p.start < end && p.end > r.maxStart) gcAtMax = Math.max(gcAtMax, p.end - p.start);
-  const { maxStart: _, ...timed } = r;
-  return { ...timed, gcAtMax, stealMs: steal0 === null || steal1 === null ? null : steal1 - steal0 };
+  const { result: r, pauses } = await withGcPauses(() => {
+    const timed = run();
+    return { timed, steal1: stealMs() };
+  });
+  const { maxStart, ...timed } = r.timed;
+  const gcAtMax = longestOverlap(pauses, maxStart, r.timed.max / 1e6);
+  return { ...timed, gcAtMax, stealMs: steal0 === null || r.steal1 === null ? null : r.steal1 - steal0 };
 }
 
 /**
@@ -441,7 +434,7 @@ async function main(): Promise<void> {
   if (only.delete('words')) {
     // --only words: bench/words.ts with N distinct words per size (default 1e6), 20 N increments.
     const wordSizes = program.getOptionValueSource('sizes') === 'default' ? [1e6] : sizes;
-    for (const n of wordSizes) printWords(wordsBench(n, 20 * n, 2, log));
+    for (const n of wordSizes) printWords(await wordsBench(n, 20 * n, 2, log));
     printChurn(churnBench(100_000, 60, log));
     if (only.size === 0) return;
   }

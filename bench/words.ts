@@ -17,7 +17,9 @@
 // Reported: throughput of the whole count (the fastest of `rounds` runs, impls alternating run by run), bytes per
 // entry (hmap: stats().bytes / size, which includes the keys' text; Map: heap growth after gc(), without the
 // key strings (array) and with them (text)), and the latency of every single operation of one count on an empty
-// map (performance.now() around each op, hdr-histogram-js: p50, p99, p99.9, max).
+// map (performance.now() around each op, hdr-histogram-js: p50, p99, p99.9, max), with the longest GC pause
+// during that run (PerformanceObserver): in a process that holds the caller's 1e6 strings, V8's mark-compact
+// pauses, which any allocation may start (hmap's buffers among them), are what the slowest operations wait on.
 //
 // Churn: L live string keys, each cycle deletes the oldest 10% and inserts as many new keys (steady size);
 // bytes per entry at the end of each cycle shows that dead key units are reclaimed (same-size growths).
@@ -30,6 +32,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import { HashMap } from '../src/index.js';
+import { withGcPauses } from './gc-pauses.js';
 
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
@@ -184,6 +187,9 @@ export interface Latency {
   p99: number;
   p999: number;
   max: number;
+  /** The longest GC pause while the timed count ran (ms), and how many pauses took over 2 ms. */
+  longestGc: number;
+  gcOver2ms: number;
 }
 
 /** 'array': words from one array of JS strings (the caller owns them; Map finds their hash cached). 'text':
@@ -227,7 +233,7 @@ function loopFor(v: Variant, impl: Impl): { run: Loop; timed: TimedLoop } {
 }
 
 /** The word count: throughput, bytes per entry and per-op latency for Map and hmap, both variants. */
-export function wordsBench(n = 1_000_000, increments = 20 * n, rounds = 2, log: (s: string) => void = () => {}): WordsResult {
+export async function wordsBench(n = 1_000_000, increments = 20 * n, rounds = 2, log: (s: string) => void = () => {}): Promise<WordsResult> {
   const started = performance.now();
   log(`words: ${n} distinct words, ${increments} Zipf(1) increments: generating`);
   const list = makeWords(n);
@@ -312,8 +318,15 @@ export function wordsBench(n = 1_000_000, increments = 20 * n, rounds = 2, log: 
       log(`words (${v}): ${impl} latency of each op`);
       gc();
       const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-      loop[impl].timed(make[impl](), list, seq, hist);
-      latency[v][impl] = { p50: hist.getValueAtPercentile(50), p99: hist.getValueAtPercentile(99), p999: hist.getValueAtPercentile(99.9), max: hist.maxValue };
+      const { pauses } = await withGcPauses(() => loop[impl].timed(make[impl](), list, seq, hist));
+      latency[v][impl] = {
+        p50: hist.getValueAtPercentile(50),
+        p99: hist.getValueAtPercentile(99),
+        p999: hist.getValueAtPercentile(99.9),
+        max: hist.maxValue,
+        longestGc: Math.max(0, ...pauses.map((p) => p.duration)),
+        gcOver2ms: pauses.filter((p) => p.duration > 2).length,
+      };
       hist.destroy();
     }
   }
@@ -411,6 +424,10 @@ export function printWords(r: WordsResult): void {
       });
     }
   }
+  for (const v of variants) {
+    const g = (impl: Impl): string => `${r.latency[v][impl].longestGc.toFixed(2)} ms (${r.latency[v][impl].gcOver2ms} over 2 ms)`;
+    rows.push({ variant: v, metric: 'longest GC pause in the latency run', Map: g('Map'), hmap: g('hmap'), ratio: '', target: '' });
+  }
   console.table(rows);
   console.log(`hmap GC heap per entry (besides its ArrayBuffers): ${r.bytes.hmapGcHeap.toFixed(2)} bytes; ${r.seconds.toFixed(0)} s`);
 }
@@ -471,6 +488,6 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(
   const n = Number(process.argv[2] ?? 1e6);
   const rounds = Number(process.argv[3] ?? 2);
   const log = (s: string): void => console.error(`  ... ${s}`);
-  printWords(wordsBench(n, 20 * n, rounds, log));
+  printWords(await wordsBench(n, 20 * n, rounds, log));
   printChurn(churnBench(100_000, 60, log));
 }
