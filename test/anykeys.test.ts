@@ -10,6 +10,8 @@ import { describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { HashMap } from '../src/index.js';
+import { hash1, hashString } from '../src/hash.js';
+import { invertHash1 } from '../src/lab/craft.js';
 
 type AnyMap = HashMap<unknown, unknown>;
 
@@ -348,6 +350,34 @@ describe("'any' keys: semantics", () => {
     assert.equal(m.get(BigInt(1)), 1);
     assert.equal(m.get(String(1)), 2);
     m.verify();
+  });
+
+  test('keys of different types with the same full 32-bit hash stay apart (strings and int32s crafted to collide)', () => {
+    // hashAny of an int32 is hash1, which inverts (src/lab/craft.ts), so each string gets a number with the same
+    // hash word and tophash: the probe then has only the side key comparison (sameKey) to tell them apart.
+    const seed = 0x2b7e1516;
+    for (const s of ['abc', '', '1', 'x'.repeat(100), '\ud800']) {
+      const n = invertHash1(hashString(s, seed), seed);
+      assert.equal(hash1(n, seed), hashString(s, seed), 'setup: the crafted number collides');
+      // Both insertion orders, so that each key is once the first candidate the other's probe meets.
+      for (const [a, b] of [[s, n], [n, s]] as const) {
+        const m = new HashMap({ key: 'any', value: 'any', seed });
+        m.set(a, 'a').set(b, 'b');
+        assert.equal(m.size, 2, label(s));
+        assert.equal(m.get(a), 'a');
+        assert.equal(m.get(b), 'b');
+        assert.equal(m.getOrInsert(b, 'x'), 'b');
+        m.verify();
+        assert.equal(m.delete(b), true);
+        assert.equal(m.get(a), 'a', `${label(a)} survives the delete of the key colliding with it`);
+        assert.equal(m.has(b), false);
+        m.set(b, 'again');
+        assert.equal(m.delete(a), true);
+        assert.equal(m.get(b), 'again');
+        assert.equal(m.size, 1);
+        m.verify();
+      }
+    }
   });
 
   test('objects, arrays and functions by identity, not by structure', () => {
