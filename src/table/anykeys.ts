@@ -112,7 +112,7 @@ export function mapaccessAny(h: Hmap, hash: number, k: unknown): unknown {
   const b = hash & t.mask;
   const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
-  let seg = t.segs[b >>> t.mainShift]!;
+  let seg = t.nMainSegs === 1 ? t.seg0 : t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
     const i32 = seg.i32;
@@ -145,7 +145,7 @@ export function mapaccessAnySeg(h: Hmap, hash: number, k: unknown): Segment | nu
 function findIn(h: Hmap, t: Table, b: number, hash: number, k: unknown): Segment | null {
   const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
-  let seg = t.segs[b >>> t.mainShift]!;
+  let seg = t.nMainSegs === 1 ? t.seg0 : t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
     const i32 = seg.i32;

@@ -23,7 +23,7 @@ export function mapassignFast32(h: Hmap, hash: number, w0: number): Segment {
   if (h.oldbuckets === null) {
     const t = h.buckets;
     const b = hash & t.mask;
-    const seg = t.segs[b >>> t.mainShift]!;
+    const seg = t.nMainSegs === 1 ? t.seg0 : t.segs[b >>> t.mainShift]!;
     const lb = b & t.mainMask;
     const wb = lb * t.bw;
     const top = tophash(hash);

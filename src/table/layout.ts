@@ -251,6 +251,8 @@ export class Table {
   readonly chunkMask: number;
   /** Main segments, then overflow chunks. */
   readonly segs: Segment[];
+  /** segs[0]: the only main segment of every table below 2^22 buckets, read by the lookups without the array. */
+  readonly seg0: Segment;
   /** Overflow buckets in use (exact). */
   novf = 0;
   /** Where this table's string keys and values live; null for numeric kinds. */
@@ -286,6 +288,7 @@ export class Table {
     this.chunkMask = (1 << this.chunkShift) - 1;
     this.segs = [];
     for (let i = 0; i < this.nMainSegs; i++) this.segs.push(new Segment(layout, 1 << this.mainShift, this.arena));
+    this.seg0 = this.segs[0]!;
   }
 
   /** Segment holding bucket `gid`. */

@@ -23,7 +23,7 @@ export function mapaccessStr(h: Hmap, hash: number, s: string): unknown {
   const b = hash & t.mask;
   const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
-  let seg = t.segs[b >>> t.mainShift]!;
+  let seg = t.nMainSegs === 1 ? t.seg0 : t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
     const i32 = seg.i32;
@@ -50,7 +50,7 @@ export function mapaccessStrSeg(h: Hmap, hash: number, s: string): Segment | nul
   const b = hash & t.mask;
   const pat = (tophash(hash) * 0x01010101) | 0;
   const bw = t.bw;
-  let seg = t.segs[b >>> t.mainShift]!;
+  let seg = t.nMainSegs === 1 ? t.seg0 : t.segs[b >>> t.mainShift]!;
   let lb = b & t.mainMask;
   for (;;) {
     const i32 = seg.i32;
