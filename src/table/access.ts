@@ -27,13 +27,15 @@ export function homeTable(h: Hmap, hash: number): Table {
 /** The value in slot i of the bucket at word wb of seg, read by the table's value kind. */
 export function valueAt(t: Table, seg: Segment, wb: number, i: number): unknown {
   const vk = t.vk;
-  const w = wb + t.voff + i * t.vw;
-  if (vk === ValueRep.int32) return seg.i32[w];
-  if (vk === ValueRep.float64) return seg.f64[w >>> 1];
-  if (vk === ValueRep.uint32) return seg.i32[w]! >>> 0;
+  // Each kind knows its value width (int32, uint32: 1 word; float64: 2), so t.vw is read only out of line.
+  // values[0] starts at an even word (bucket and key sizes are even), so w >>> 1 indexes the Float64Array.
+  const w = wb + t.voff;
+  if (vk === ValueRep.int32) return seg.i32[w + i];
+  if (vk === ValueRep.float64) return seg.f64[(w >>> 1) + i];
+  if (vk === ValueRep.uint32) return seg.i32[w + i]! >>> 0;
   // Out of line: the lookups inline valueAt into their callers' loops, whose inlining budget counts bytecode
   // bytes (metrics.ts); these kinds allocate (a BigInt, a string) or read a side array anyway.
-  return valueAtOther(t, seg, wb, i, w);
+  return valueAtOther(t, seg, wb, i, w + i * t.vw);
 }
 
 /** valueAt for value kinds bigint64, string and any. */
