@@ -368,19 +368,21 @@ export abstract class HashMapImpl<K, V> {
 
   /** @internal Reads the value in slot `slot` of `seg`. */
   _valueAt(seg: Segment, slot: number): V {
+    // values[0]'s word w (even), and the slot's index i: one-word values at w + i, two-word ones at 2 * (w/2 + i).
     const t = this._h.buckets;
-    const w = (slot >>> 3) * t.bw + t.voff + (slot & (Bucket.cnt - 1)) * t.vw;
+    const w = (slot >>> 3) * t.bw + t.voff;
+    const i = slot & (Bucket.cnt - 1);
     switch (this._vk) {
       case ValueRep.int32:
-        return seg.i32[w] as V;
+        return seg.i32[w + i] as V;
       case ValueRep.uint32:
-        return (seg.i32[w]! >>> 0) as V;
+        return (seg.i32[w + i]! >>> 0) as V;
       case ValueRep.float64:
-        return seg.f64[w >>> 1] as V;
+        return seg.f64[(w >>> 1) + i] as V;
       case ValueRep.bigint64:
-        return seg.b64[w >>> 1] as V;
+        return seg.b64[(w >>> 1) + i] as V;
       case ValueRep.string:
-        return seg.arena!.read(seg.i32[w]!, seg.i32[w + 1]!) as V;
+        return seg.arena!.read(seg.i32[w + 2 * i]!, seg.i32[w + 2 * i + 1]!) as V;
       default:
         return (seg.side === null ? undefined : seg.side[slot]) as V;
     }
@@ -388,18 +390,20 @@ export abstract class HashMapImpl<K, V> {
 
   /** @internal Writes an already checked value into slot `slot` of `seg`. */
   _store(seg: Segment, slot: number, value: unknown): void {
+    // As in _valueAt: no load of the value width, which each kind knows.
     const t = this._h.buckets;
-    const w = (slot >>> 3) * t.bw + t.voff + (slot & (Bucket.cnt - 1)) * t.vw;
+    const w = (slot >>> 3) * t.bw + t.voff;
+    const i = slot & (Bucket.cnt - 1);
     switch (this._vk) {
       case ValueRep.int32:
       case ValueRep.uint32:
-        seg.i32[w] = value as number;
+        seg.i32[w + i] = value as number;
         return;
       case ValueRep.float64:
-        seg.f64[w >>> 1] = value as number;
+        seg.f64[(w >>> 1) + i] = value as number;
         return;
       case ValueRep.bigint64:
-        seg.b64[w >>> 1] = value as bigint;
+        seg.b64[(w >>> 1) + i] = value as bigint;
         return;
       case ValueRep.string:
         storeStrValue(this._h, seg, slot, value as string);
