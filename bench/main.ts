@@ -461,7 +461,8 @@ async function main(): Promise<void> {
       console.log(' "first touch": one timed write to each 4 KiB page of fresh ArrayBuffers the sizes of the main tables hmap allocates');
       console.log(' while inserting N keys, the page faults any growing table meets: the environment\'s floor under the max;');
       console.log(' "GC in max": the GC pause that overlapped the slowest operation; "CPU steal": time the hypervisor took from');
-      console.log(' this VM during the run, all CPUs (/proc/stat), a stall no code in the process can avoid)');
+      console.log(' this VM during the run, all CPUs (/proc/stat, counted in 10 ms ticks: shorter steals may show as 0), a stall');
+      console.log(' no code in the process can avoid)');
     }
     console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
