@@ -443,6 +443,29 @@ describe('the one-word insert fast path (mapassignFast32)', () => {
       for (let k = 0; k <= 10; k++) assert.equal(m.get(k), k === 3 ? 33 : k);
     });
 
+    test(`${key}: while a doubling runs, new keys help it and start no other growth, even at the overflow trigger`, () => {
+      const m = new HashMap({ key, value: 'int32', seed: 11, capacity: 1000 });
+      let k = 0;
+      while (!m.stats().growing) m.set(k, k++);
+      const start = m.stats();
+      assert.equal(start.sameSizeGrow, false);
+      const counted = raw(m).noverflow;
+      raw(m).noverflow = 1 << 24; // forced: the same-size trigger is met from here on
+      // Go starts no growth while one runs; a growth that ends inside a write may be followed by the next one.
+      for (let j = 0; j < 8; j++) {
+        const before = m.stats().evacuated;
+        m.set(k, k++);
+        const s = m.stats();
+        assert.equal(s.growing, true);
+        assert.equal(s.sameSizeGrow, false, `write ${j} started a same-size growth during the doubling`);
+        assert.equal(s.oldBuckets, start.oldBuckets);
+        assert.ok(s.evacuated >= before);
+      }
+      raw(m).noverflow = counted + (raw(m).noverflow - (1 << 24)); // back to the true count, for verify()
+      m.verify();
+      for (let j = 0; j < k; j++) assert.equal(m.get(j), j);
+    });
+
     test(`${key}: the new key over the load factor starts a doubling, one before does not`, () => {
       const m = new HashMap({ key, value: 'int32', seed: 9 });
       // count > 6.5 * 2^B doubles: with B = 2 the 27th key does.

@@ -13,43 +13,44 @@ import {
 } from './layout.js';
 
 /**
- * mapassign for one-word keys (int32, uint32) in the common case (Go: mapassign_fast32): the map is not growing,
- * the key's main bucket has no overflow chain, and the map has room for one more key. Anything else goes to
- * mapassign. The insert path of a large map waits on one cache miss (the bucket's tophash words), and the
- * fewer instructions stand between two inserts' misses, the more of them the CPU overlaps. (TurboFan inlines it
- * into set(); when set() is itself inlined into a caller's loop, the budget has left it a call in traces.)
+ * mapassign for one-word keys (int32, uint32) in the common case (Go: mapassign_fast32): the key's bucket in the
+ * current table has no overflow chain and, unless the map is growing, the map has room for one more key (Go
+ * starts no growth during one). While growing it first helps, as mapassign does (growWork evacuates the key's
+ * old chain, so the key can only be in the new table). Anything else goes to mapassign, told that the help is
+ * done. The insert path of a large map waits on one cache miss (the bucket's tophash words), and the fewer
+ * instructions stand between two inserts' misses, the more of them the CPU overlaps. (TurboFan inlines it into
+ * set(); when set() is itself inlined into a caller's loop, the budget has left it a call in traces.)
  */
 export function mapassignFast32(h: Hmap, hash: number, w0: number): Segment {
-  if (h.oldbuckets === null) {
-    const t = h.buckets;
-    const b = hash & t.mask;
-    const seg = t.nMainSegs === 1 ? t.seg0 : t.segs[b >>> t.mainShift]!;
-    const lb = b & t.mainMask;
-    const wb = lb * t.bw;
-    const top = tophash(hash);
-    const pat = (top * 0x01010101) | 0;
-    const i32 = seg.i32;
-    const lo = i32[wb]!;
-    const hi = i32[wb + 1]!;
-    for (let m = matches(lo ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
-      const i = slotOf(m);
-      if (i32[wb + 2 + i] === w0) {
-        h.hitSlot = (lb << 3) | i;
-        return seg;
-      }
-    }
-    if (hi >>> 24 !== Slot.overflowLink && h.room()) {
-      const i = firstFree(lo, hi);
-      if (i >= 0) {
-        seg.u8[(wb << 2) + i] = top;
-        i32[wb + 2 + i] = w0;
-        h.count++;
-        h.hitSlot = (lb << 3) | i;
-        return seg;
-      }
+  if (h.oldbuckets !== null) growWork(h, hash & h.buckets.mask);
+  const t = h.buckets;
+  const b = hash & t.mask;
+  const seg = t.nMainSegs === 1 ? t.seg0 : t.segs[b >>> t.mainShift]!;
+  const lb = b & t.mainMask;
+  const wb = lb * t.bw;
+  const top = tophash(hash);
+  const pat = (top * 0x01010101) | 0;
+  const i32 = seg.i32;
+  const lo = i32[wb]!;
+  const hi = i32[wb + 1]!;
+  for (let m = matches(lo ^ pat, hi ^ pat); m !== 0; m &= m - 1) {
+    const i = slotOf(m);
+    if (i32[wb + 2 + i] === w0) {
+      h.hitSlot = (lb << 3) | i;
+      return seg;
     }
   }
-  return mapassign(h, hash, w0, 0);
+  if (hi >>> 24 !== Slot.overflowLink && (h.oldbuckets !== null || h.room())) {
+    const i = firstFree(lo, hi);
+    if (i >= 0) {
+      seg.u8[(wb << 2) + i] = top;
+      i32[wb + 2 + i] = w0;
+      h.count++;
+      h.hitSlot = (lb << 3) | i;
+      return seg;
+    }
+  }
+  return mapassign(h, hash, w0, 0, true);
 }
 
 /**
@@ -57,7 +58,7 @@ export function mapassignFast32(h: Hmap, hash: number, w0: number): Segment {
  * writes the value there. The caller must have validated key and value: nothing here fails on user input,
  * so a rejected set leaves the map untouched.
  */
-export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segment {
+export function mapassign(h: Hmap, hash: number, w0: number, w1: number, helped = false): Segment {
   const top = tophash(hash);
   const pat = (top * 0x01010101) | 0;
   // A same-size growth of a tiny table can finish inside the growWork below and still leave as many overflow
@@ -66,7 +67,9 @@ export function mapassign(h: Hmap, hash: number, w0: number, w1: number): Segmen
   for (;;) {
     const t = h.buckets;
     const bucket = hash & t.mask;
-    if (h.oldbuckets !== null) growWork(h, bucket);
+    // `helped`: the caller (mapassignFast32) ran this call's growWork already; a growth started below gets its own.
+    if (h.oldbuckets !== null && !helped) growWork(h, bucket);
+    helped = false;
     const bw = t.bw;
     const kw = t.kw;
 
