@@ -99,6 +99,12 @@ export function evacuate(h: Hmap, oldbucket: number): void {
       h.evacuated++;
       h.evacuatedTotal++;
     }
+  } else if (old.kw === 1 && old.vw === 1) {
+    if (!evacuated(old, oldbucket)) {
+      evacuateFast32(h, old, oldbucket);
+      h.evacuated++;
+      h.evacuatedTotal++;
+    }
   } else if (!evacuated(old, oldbucket)) {
     const nt = h.buckets;
     const same = h.isSameSizeGrow();
@@ -189,6 +195,78 @@ export function evacuate(h: Hmap, oldbucket: number): void {
     h.evacuatedTotal++;
   }
   if (oldbucket === h.nevacuate) advanceEvacuationMark(h, newbit);
+}
+
+/**
+ * evacuate's body for one-word keys with one-word values (int32 and uint32 keys and values; Go:
+ * evacuate_fast32, which repeats evacuate's structure the same way): the general numeric loop above without its
+ * branches on key and value width and side values (bench:ab int32 inserts: 1e5 1.10x, 1e6 1.035x, 1e7 1.053x).
+ */
+function evacuateFast32(h: Hmap, old: Table, oldbucket: number): void {
+  const nt = h.buckets;
+  const newbit = old.nb;
+  const same = h.isSameSizeGrow();
+  const bw = old.bw;
+  const voff = old.voff;
+  const seed = h.seed;
+  let xb = oldbucket;
+  let xseg = nt.seg(xb);
+  let xwb = nt.local(xb) * bw;
+  let xi = 0;
+  let yb = oldbucket + newbit;
+  let yseg = same ? xseg : nt.seg(yb);
+  let ywb = same ? 0 : nt.local(yb) * bw;
+  let yi = 0;
+  let gid = oldbucket;
+  for (;;) {
+    const seg = old.seg(gid);
+    const u8 = seg.u8;
+    const i32 = seg.i32;
+    const wb = old.local(gid) * bw;
+    const tb = wb << 2;
+    for (let i = 0; i < Bucket.cnt; i++) {
+      const top = u8[tb + i]!;
+      if (top === Slot.overflowLink) continue;
+      if (isEmpty(top)) {
+        u8[tb + i] = Slot.evacuatedEmpty;
+        continue;
+      }
+      if (top < Slot.minTopHash) throw new Error(`hmap: bad map state: tophash ${top} in an unevacuated bucket`);
+      const w0 = i32[wb + 2 + i]!;
+      let dseg: Segment;
+      let dwb: number;
+      let di: number;
+      if (!same && (hash1(w0, seed) & newbit) !== 0) {
+        u8[tb + i] = Slot.evacuatedY;
+        if (yi === Bucket.cnt) {
+          yb = newoverflow(h, nt, yb);
+          yseg = nt.seg(yb);
+          ywb = nt.local(yb) * bw;
+          yi = 1;
+        }
+        dseg = yseg;
+        dwb = ywb;
+        di = yi++;
+      } else {
+        u8[tb + i] = Slot.evacuatedX;
+        if (xi === Bucket.cnt) {
+          xb = newoverflow(h, nt, xb);
+          xseg = nt.seg(xb);
+          xwb = nt.local(xb) * bw;
+          xi = 1;
+        }
+        dseg = xseg;
+        dwb = xwb;
+        di = xi++;
+      }
+      dseg.u8[(dwb << 2) + di] = top;
+      const d32 = dseg.i32;
+      d32[dwb + 2 + di] = w0;
+      d32[dwb + voff + di] = i32[wb + voff + i]!;
+    }
+    if (u8[tb + Bucket.cnt - 1] !== Slot.overflowLink) break;
+    gid = i32[wb + old.linkOff]!;
+  }
 }
 
 /**
