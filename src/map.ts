@@ -873,6 +873,7 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
   override increment(key: string, delta?: V & (number | bigint)): V {
     if (this._meter) return meterIncrement(this, key, delta) as V;
     const hash = this._key(key);
+    if (delta === undefined && this._vk === ValueRep.int32) return this._countInt32(hash, key);
     const d = this._incrementDelta(delta);
     const h = this._h;
     const seg = mapaccessStrForWrite(h, hash, key);
@@ -880,6 +881,26 @@ class StringKeyMap<V> extends HashMapImpl<string, V> {
     if (seg !== null) this._store(seg, h.hitSlot, value);
     else this.set(key, value);
     return value;
+  }
+
+  /**
+   * increment(key) of an int32-valued map, a word count's call: the value is read and written in place, without
+   * the general path's checks of a delta and of the value kind (only the int32 overflow remains).
+   */
+  _countInt32(hash: number, key: string): V {
+    const h = this._h;
+    const seg = mapaccessStrForWrite(h, hash, key);
+    if (seg === null) {
+      this.set(key, 1 as V);
+      return 1 as V;
+    }
+    const slot = h.hitSlot;
+    const t = h.buckets;
+    const w = (slot >>> 3) * t.bw + t.voff + (slot & (Bucket.cnt - 1));
+    const old = seg.i32[w]!;
+    if (old === 0x7fffffff) this._incremented(old as V, 1, key); // throws: outside the int32 value kind
+    seg.i32[w] = old + 1;
+    return (old + 1) as V;
   }
 }
 

@@ -245,6 +245,26 @@ describe('upsert edges', () => {
     assert.equal(a.size, 0);
   });
 
+  test("increment(key) of string keys with int32 values (the counter path): counts, overflow, across growths", () => {
+    const m = new HashMap({ key: 'string', value: 'int32', seed: 3 });
+    const model = new Map<string, number>();
+    for (let i = 0; i < 5000; i++) {
+      const w = `w${(i * 7919) % 613}`;
+      const want = (model.get(w) ?? 0) + 1;
+      model.set(w, want);
+      assert.equal(m.increment(w), want);
+      if (i % 97 === 0) m.verify();
+    }
+    assert.deepEqual(new Map(m), model);
+    m.set('max', 2 ** 31 - 1);
+    const before = snapshot(m);
+    assert.throws(() => m.increment('max'), (e: unknown) => e instanceof RangeError && /int32/.test(e.message));
+    assert.deepEqual(snapshot(m), before);
+    assert.equal(m.increment('', 5), 5); // a delta: the general path
+    assert.equal(m.increment(''), 6);
+    m.verify();
+  });
+
   test('increment during growth writes the entry where it lives (old or new table)', () => {
     const m = new HashMap({ key: 'int32', value: 'int32', seed: 3 });
     const model = new Map<number, number>();
